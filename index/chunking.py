@@ -1,0 +1,282 @@
+"""Structure-aware chunking of Vietnamese documents.
+
+Legal texts are cut along Chương / Mục / Điều / Khoản / Điểm (and Markdown headings); an
+article that fits the window stays whole, a longer one is packed khoản by khoản. News is
+packed paragraph by paragraph ("Một là, ... Hai là, ..." enumerations stay with their
+paragraph). A paragraph longer than the window is split into overlapping windows on sentence
+or syllable boundaries. Every chunk keeps its section path and character offsets.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from index.settings import ChunkingSettings
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_CHAPTER = re.compile(r"^(Chương\s+[IVXLCDM\d]+)\b\.?\s*(.*)$", re.IGNORECASE)
+_PART = re.compile(r"^(Mục\s+\d+)\b\.?\s*(.*)$")
+_ARTICLE = re.compile(r"^(Điều\s+\d+(?:\.\d+)*(?:\.[A-ZĐ]+(?:\.\d+)+)?[a-zđ]?)[.:]?\s*(.*)$")
+_CLAUSE = re.compile(r"^(\d{1,2})\.\s+\S")
+_POINT = re.compile(r"^([a-zđ])\)\s+\S")
+_SOURCE_NOTE = re.compile(r"^\((Điều\s+\d+\w*)\s+(.+?)\s+số\s+([0-9][\w/.\-]*)", re.IGNORECASE)
+_SKIP_LINE = re.compile(r"^(\(Điều này có nội dung liên quan|\d{12,}$|-{3,}$)")
+_SKIP_SECTION = re.compile(r"^(danh sách điều khoản|mục lục)$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A chunk before it gets an id: text span plus where it sits in the document."""
+
+    text: str
+    section: str
+    start: int
+    end: int
+    page: int | None = None
+
+
+@dataclass
+class _Paragraph:
+    start: int
+    end: int
+    section: str
+    article: str
+    article_key: str
+    clause: str
+    heading: bool = False
+
+
+def _count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+class _Path:
+    """The running section path while walking a document top to bottom."""
+
+    def __init__(self) -> None:
+        self.levels: dict[str, str] = {}
+
+    def set(self, level: str, label: str) -> None:
+        order = ["heading1", "heading2", "chapter", "part", "article", "clause", "point"]
+        self.levels[level] = label
+        for lower in order[order.index(level) + 1 :]:
+            self.levels.pop(lower, None)
+
+    def render(self, upto: str = "point") -> str:
+        order = ["chapter", "part", "article", "clause", "point"]
+        keep = order[: order.index(upto) + 1]
+        parts = [self.levels[k] for k in keep if k in self.levels]
+        if not parts:
+            parts = [self.levels[k] for k in ("heading1", "heading2") if k in self.levels]
+        return " > ".join(parts)
+
+
+def _paragraphs(text: str) -> list[_Paragraph]:
+    """Split into non-empty lines, each tagged with its section path."""
+    path = _Path()
+    out: list[_Paragraph] = []
+    skipping_level = 0
+    expect_source = False
+    article_key = ""
+    offset = 0
+    for line in text.split("\n"):
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        stripped = line.strip()
+        if not stripped or _SKIP_LINE.match(stripped):
+            continue
+        md = _MD_HEADING.match(stripped)
+        heading_text = md.group(2).strip().strip("*") if md else stripped
+        level = len(md.group(1)) if md else 0
+        if md and skipping_level and level > skipping_level:
+            continue
+        if md:
+            skipping_level = 0
+            if _SKIP_SECTION.match(heading_text):
+                skipping_level = level
+                continue
+        elif skipping_level:
+            continue
+        if m := _ARTICLE.match(heading_text):
+            path.set("article", m.group(1))
+            article_key = f"{start}:{m.group(1)}"
+            expect_source = True
+        elif m := _CHAPTER.match(heading_text):
+            path.set("chapter", "Chương " + m.group(1).split()[-1].upper())
+        elif md is None and (m := _PART.match(heading_text)) and len(heading_text) < 120:
+            path.set("part", m.group(1))
+        elif md:
+            path.set("heading1" if level <= 2 else "heading2", heading_text[:80])
+            article_key = f"{start}:{heading_text[:80]}"
+        elif expect_source and (m := _SOURCE_NOTE.match(stripped)):
+            article = path.levels.get("article", "")
+            path.levels["article"] = f"{article} ({m.group(1)} {m.group(2)} số {m.group(3)})"
+        elif "article" in path.levels and (m := _CLAUSE.match(stripped)):
+            path.set("clause", f"Khoản {m.group(1)}")
+        elif "article" in path.levels and (m := _POINT.match(stripped)):
+            path.set("point", f"Điểm {m.group(1)}")
+        is_article = bool(_ARTICLE.match(heading_text))
+        if not (md or is_article):
+            expect_source = expect_source and stripped.startswith("(")
+        is_heading = not is_article and bool(
+            md or _CHAPTER.match(heading_text) or (stripped.isupper() and len(stripped) < 150)
+        )
+        out.append(
+            _Paragraph(
+                start=start,
+                end=end,
+                section=path.render("clause"),
+                article=path.render("article"),
+                article_key=article_key if "article" in path.levels else path.render("article"),
+                clause=path.levels.get("clause", ""),
+                heading=is_heading,
+            )
+        )
+    return out
+
+
+def _windows(text: str, base: int, max_syll: int, overlap: int) -> list[tuple[int, int]]:
+    """Split one long paragraph into overlapping windows, preferring sentence ends."""
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    sentence_ends = {m.start() for m in _SENTENCE_END.finditer(text)}
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        j = min(i + max_syll, len(words))
+        if j < len(words):
+            # Back off to the last sentence end inside the window, if it keeps half of it.
+            for k in range(j - 1, i + max_syll // 2, -1):
+                if words[k][1] in sentence_ends:
+                    j = k + 1
+                    break
+        spans.append((base + words[i][0], base + words[j - 1][1]))
+        if j >= len(words):
+            break
+        i = max(j - overlap, i + 1)
+    return spans
+
+
+def chunk_text(
+    text: str, settings: ChunkingSettings, page_starts: tuple[int, ...] = ()
+) -> list[Piece]:
+    """Cut a normalised document into passages that fit ``settings.max_syllables``."""
+    max_syll = settings.max_syllables
+    pieces: list[Piece] = []
+    group: list[_Paragraph] = []
+
+    def page_of(offset: int) -> int | None:
+        return bisect.bisect_right(page_starts, offset) if page_starts else None
+
+    def flush() -> None:
+        if not group:
+            return
+        start, end = group[0].start, group[-1].end
+        pieces.append(Piece(text[start:end], _group_section(group), start, end, page_of(start)))
+        group.clear()
+
+    sizes: dict[int, int] = {}
+    for para in _paragraphs(text):
+        size = _count(text[para.start : para.end])
+        sizes[id(para)] = size
+        if size > max_syll:
+            flush()
+            for s, e in _windows(
+                text[para.start : para.end], para.start, max_syll, settings.overlap_syllables
+            ):
+                pieces.append(Piece(text[s:e], para.section, s, e, page_of(s)))
+            continue
+        anchor = next((p for p in group if not p.heading), None)
+        too_big = sum(sizes[id(p)] for p in group) + size > max_syll
+        if group and (too_big or (anchor and (para.heading or anchor.article_key != para.article_key))):
+            flush()
+        group.append(para)
+    flush()
+    return _whole_articles(_merge_tiny(pieces, text, settings))
+
+
+def article_of(section: str) -> str:
+    """The section path up to and including its "Điều" element ("" when there is none)."""
+    parts = section.split(" > ")
+    for n, part in enumerate(parts):
+        if part.startswith("Điều"):
+            return " > ".join(parts[: n + 1])
+    return ""
+
+
+def _whole_articles(pieces: list[Piece]) -> list[Piece]:
+    """An article that fits in one passage is cited as the article, without a khoản range."""
+    counts: dict[str, int] = {}
+    for piece in pieces:
+        key = article_of(piece.section)
+        counts[key] = counts.get(key, 0) + 1
+    out = []
+    for piece in pieces:
+        key = article_of(piece.section)
+        if key and counts[key] == 1 and key != piece.section:
+            piece = Piece(piece.text, key, piece.start, piece.end, piece.page)
+        out.append(piece)
+    return out
+
+
+def _group_section(group: list[_Paragraph]) -> str:
+    """Section path of a run of paragraphs: the article, plus the khoản when it is just one."""
+    body = [p for p in group if not p.heading] or group
+    article = body[-1].article  # the last one has seen the article's source note, if any
+    clauses = [p.clause for p in body if p.clause]
+    if not clauses:
+        return article or body[-1].section
+    first, last = clauses[0], clauses[-1]
+    label = first if first == last else f"{first}-{last.removeprefix('Khoản ')}"
+    if body[0].clause and first == last:
+        label = body[0].section.removeprefix(body[0].article).strip(" >").split(" > Điểm")[0]
+    return f"{article} > {label}" if article else label
+
+
+def _merge_tiny(pieces: list[Piece], text: str, settings: ChunkingSettings) -> list[Piece]:
+    """Fold passages below ``min_syllables`` (a lone heading) into the following one."""
+    out: list[Piece] = []
+    carry: Piece | None = None
+    for piece in pieces:
+        if carry is not None:
+            merged_size = _count(text[carry.start : piece.end])
+            if merged_size <= settings.max_syllables and carry.section.split(" > ")[0] == (
+                piece.section.split(" > ")[0]
+            ):
+                section = piece.section or carry.section
+                piece = Piece(
+                    text[carry.start : piece.end], section, carry.start, piece.end, carry.page
+                )
+            else:
+                out.append(carry)
+            carry = None
+        if _count(piece.text) < settings.min_syllables:
+            carry = piece
+            continue
+        out.append(piece)
+    if carry is not None:
+        out.append(carry)
+    return out
+
+
+def split_piece(piece: Piece) -> list[Piece]:
+    """Halve a passage that is still too long for the model's window (on a word boundary)."""
+    words = list(_WORD.finditer(piece.text))
+    if len(words) < 2:
+        return [piece]
+    cut = words[len(words) // 2].start()
+    first = piece.text[:cut].rstrip()
+    second = piece.text[cut:]
+    return [
+        Piece(first, piece.section, piece.start, piece.start + len(first), piece.page),
+        Piece(second, piece.section, piece.start + cut, piece.end, piece.page),
+    ]
+
+
+def heading_for(title: str, section: str, max_words: int = 25) -> str:
+    """Short context line (title and section path) prepended to a passage for indexing."""
+    words = f"{title} | {section}".strip(" |").split()
+    return " ".join(words[:max_words])

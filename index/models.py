@@ -1,0 +1,87 @@
+"""Frozen dataclasses passed between the pipeline stages: load -> chunk -> index -> search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Text pulled out of one file, before chunking.
+
+    Attributes:
+        text: The whole document text, NFC-normalised, boilerplate removed.
+        meta: Metadata found in the file itself (front matter, header tables), raw strings
+            keyed by our field names: title, number, doc_type, issuer, issued, effective,
+            summary, url.
+        page_starts: Character offsets in ``text`` where each PDF page starts (empty for
+            formats without pages).
+    """
+
+    text: str
+    meta: dict[str, str] = field(default_factory=dict)
+    page_starts: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the index knows about one document."""
+
+    doc_id: str
+    """Path relative to the documents folder, with forward slashes."""
+    title: str
+    number: str | None
+    """The document's own số hiệu as written ("66/2026/NĐ-CP"), if found."""
+    doc_type: str | None
+    issuer: str | None
+    issued: str | None
+    """Issue date, ISO ``YYYY-MM-DD``."""
+    effective: str | None
+    summary: str | None
+    """Trích yếu when present."""
+    cites: tuple[str, ...]
+    """Document numbers this document cites, as written (display form)."""
+    content_hash: str
+    size_chars: int
+    n_chunks: int
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One passage of a document."""
+
+    chunk_id: int
+    doc_id: str
+    text: str
+    section: str
+    """Section path such as "Chương II > Điều 3 > Khoản 5" (empty when none)."""
+    start: int
+    end: int
+    """Character offsets of the passage in the document text."""
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked passage returned by a search."""
+
+    chunk: Chunk
+    doc: DocumentInfo
+    score: float
+    copies: tuple[str, ...] = ()
+    """doc_ids of other documents holding the same passage (collapsed duplicates)."""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The answer of one search call."""
+
+    query: str
+    hits: tuple[Hit, ...]
+    abstained: bool
+    """True when the best evidence is too weak: nothing relevant was found."""
+    evidence: float
+    """Strength of the best evidence (0..1), compared with the abstain threshold."""
+    latency_ms: float
+    mode: str

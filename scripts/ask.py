@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Ask the index from the terminal.
+
+Usage:
+    python scripts/ask.py "giáo viên THCS được phụ cấp bao nhiêu"
+    python scripts/ask.py --k 3 --json "nghi quyet 29"
+    python scripts/ask.py --questions eval/dev.jsonl --out runs.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from index.engine import Engine, IndexMismatch, IndexMissing  # noqa: E402
+from index.models import Hit, SearchResult  # noqa: E402
+from index.settings import ConfigError, load_index_settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def hit_json(hit: Hit, rank: int) -> dict:
+    """A hit as a JSON-ready mapping."""
+    doc = hit.doc
+    return {
+        "rank": rank,
+        "score": round(hit.score, 5),
+        "text": hit.chunk.text,
+        "section": hit.chunk.section,
+        "page": hit.chunk.page,
+        "start": hit.chunk.start,
+        "end": hit.chunk.end,
+        "doc_id": doc.doc_id,
+        "title": doc.title,
+        "number": doc.number,
+        "doc_type": doc.doc_type,
+        "issued": doc.issued,
+        "copies": list(hit.copies),
+    }
+
+
+def result_json(result: SearchResult) -> dict:
+    """A search result as a JSON-ready mapping."""
+    return {
+        "query": result.query,
+        "abstained": result.abstained,
+        "evidence": result.evidence,
+        "latency_ms": result.latency_ms,
+        "mode": result.mode,
+        "hits": [hit_json(h, n) for n, h in enumerate(result.hits, start=1)],
+    }
+
+
+def print_result(result: SearchResult) -> None:
+    """Human-readable hits with their sources."""
+    if result.abstained:
+        print(f"(không tìm thấy văn bản liên quan đủ tin cậy; evidence {result.evidence:.2f})")
+    for n, hit in enumerate(result.hits, start=1):
+        doc = hit.doc
+        source = " | ".join(x for x in (doc.number, doc.title, doc.issued, hit.chunk.section) if x)
+        print(f"\n[{n}] {source}\n    {doc.doc_id}  (score {hit.score:.4f})")
+        if hit.copies:
+            print(f"    cũng có trong: {', '.join(hit.copies)}")
+        print("    " + hit.chunk.text[:700].replace("\n", "\n    "))
+    print(f"\n{result.latency_ms:.1f} ms, mode {result.mode}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Answer one question or a file of questions."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("question", nargs="?")
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yaml")
+    parser.add_argument("--index", type=Path)
+    parser.add_argument("--docs", type=Path)
+    parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--mode", choices=("hybrid", "dense", "bm25"))
+    parser.add_argument("--json", action="store_true", help="machine-readable hits")
+    parser.add_argument("--questions", type=Path, help="JSONL file of questions (see EVAL.md)")
+    parser.add_argument("--out", type=Path, help="with --questions: write results here (default stdout)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    if not args.question and not args.questions:
+        parser.error("give a question or --questions FILE")
+    try:
+        settings = load_index_settings(args.config).with_dirs(args.docs, args.index)
+        engine = Engine.open(settings)
+    except (ConfigError, IndexMissing, IndexMismatch) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.questions:
+        out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+        with open(args.questions, encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                item = json.loads(line)
+                result = engine.search(item["question"], args.k, mode=args.mode)
+                row = {"id": item.get("id"), **result_json(result)}
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        if args.out:
+            out.close()
+        return 0
+    result = engine.search(args.question, args.k, mode=args.mode)
+    if args.json:
+        print(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+    else:
+        print_result(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Build or update the index from the documents folder.
+
+Usage:
+    python scripts/reindex.py                 # incremental: only new/changed documents
+    python scripts/reindex.py --full          # rebuild everything
+    python scripts/reindex.py --docs DIR --index DIR
+    python scripts/reindex.py --no-embed      # BM25 only, fast; vectors added by the next run
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from tqdm import tqdm  # noqa: E402
+
+from index.builder import build_index  # noqa: E402
+from index.settings import ConfigError, load_index_settings  # noqa: E402
+from index.store import BuildLocked  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+STAGES = {"load": "Đọc tài liệu", "embed": "Mã hóa đoạn", "save": "Ghi chỉ mục"}
+
+
+class ProgressBars:
+    """One tqdm bar per build stage."""
+
+    def __init__(self) -> None:
+        self.bars: dict[str, tqdm] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(total=total, desc=STAGES.get(stage, stage), unit="")
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one build and print its report."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yaml")
+    parser.add_argument("--docs", type=Path, help="documents folder (default: config documents_dir)")
+    parser.add_argument("--index", type=Path, help="index folder (default: config index_dir)")
+    parser.add_argument("--full", action="store_true", help="rebuild every document")
+    parser.add_argument("--no-embed", action="store_true", help="skip dense vectors for now")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_index_settings(args.config).with_dirs(args.docs, args.index)
+    except ConfigError as exc:
+        print(f"config error: {exc}", file=sys.stderr)
+        return 2
+    bars = ProgressBars()
+    try:
+        report = build_index(settings, full=args.full, embed=not args.no_embed, progress=bars)
+    except BuildLocked:
+        print("Another reindex is already running; try again when it finishes.", file=sys.stderr)
+        return 3
+    finally:
+        bars.close()
+    print(
+        f"Index {report.build_id}: {report.documents} documents, {report.chunks} passages "
+        f"({report.embedded} with vectors) in {report.seconds:.1f} s\n"
+        f"  added {len(report.added)}, changed {len(report.changed)}, "
+        f"removed {len(report.removed)}, unchanged {len(report.unchanged)}, failed {len(report.failed)}"
+    )
+    for doc_id, reason in report.failed:
+        print(f"  FAILED {doc_id}: {reason}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

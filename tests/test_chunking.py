@@ -1,0 +1,107 @@
+"""Structure-aware chunking of a legal text and a news text."""
+
+from __future__ import annotations
+
+from index.chunking import chunk_text, split_piece
+from index.settings import ChunkingSettings
+from index.textnorm import normalize
+
+LEGAL = normalize(
+    """# Nghị định 93/2026/NĐ-CP
+
+### Chương I. QUY ĐỊNH CHUNG
+
+#### Điều 1. Phạm vi điều chỉnh
+
+Nghị định này quy định chi tiết một số điều của Luật Nhà giáo về tuyển dụng, điều động, thuyên chuyển nhà giáo.
+
+#### Điều 2. Đối tượng áp dụng
+
+1. Nhà giáo trong cơ sở giáo dục công lập thuộc hệ thống giáo dục quốc dân.
+
+2. Cơ quan quản lý nhà nước về giáo dục và các tổ chức, cá nhân có liên quan.
+
+### Chương II. TUYỂN DỤNG
+
+#### Điều 5. Căn cứ tuyển dụng
+
+1. Việc tuyển dụng nhà giáo phải căn cứ vào nhu cầu vị trí việc làm và định mức số lượng người làm việc được giao.
+
+a) Tuyển dụng thông qua thi tuyển hoặc xét tuyển theo quy định.
+
+b) Người đứng đầu cơ sở giáo dục quyết định tuyển dụng khi được phân cấp.
+"""
+)
+
+PHAP_DIEN = normalize(
+    """Chương I
+
+NHỮNG QUY ĐỊNH CHUNG
+
+Điều 13.1.LQ.1. Phạm vi điều chỉnh
+
+(Điều 1 Luật số 43/2019/QH14 Luật Giáo dục ngày 14/06/2019 của Quốc hội, có hiệu lực thi hành kể từ ngày 01/07/2020)
+
+Luật này quy định về hệ thống giáo dục quốc dân; cơ sở giáo dục, nhà giáo, người học.
+
+(Điều này có nội dung liên quan đến Điều 6.3.LQ.28. Phương thức giáo dục người khuyết tật)
+
+## Danh sách điều khoản
+
+### 13001000000000001000
+
+Điều 13.1.LQ.1. Phạm vi điều chỉnh
+"""
+)
+
+
+def test_each_article_is_its_own_chunk_with_its_path():
+    pieces = chunk_text(LEGAL, ChunkingSettings(max_syllables=120, min_syllables=5))
+    sections = [p.section for p in pieces]
+    assert "Chương I > Điều 1" in sections
+    assert "Chương I > Điều 2" in sections
+    assert any(s.startswith("Chương II > Điều 5") for s in sections)
+    article2 = next(p for p in pieces if p.section == "Chương I > Điều 2")
+    assert "1. Nhà giáo" in article2.text and "2. Cơ quan" in article2.text
+    assert all("Điều 5" not in p.text for p in pieces if "Điều 2" in p.section)
+
+
+def test_offsets_point_at_the_text():
+    for piece in chunk_text(LEGAL, ChunkingSettings(min_syllables=5)):
+        assert LEGAL[piece.start : piece.end] == piece.text
+
+
+def test_long_article_splits_at_clauses_and_names_them():
+    pieces = chunk_text(LEGAL, ChunkingSettings(max_syllables=30, overlap_syllables=5, min_syllables=3))
+    article5 = [p for p in pieces if "Điều 5" in p.section]
+    assert len(article5) >= 2
+    assert any("Khoản 1" in p.section for p in article5)
+    assert all(len(p.text.split()) <= 30 for p in pieces)
+
+
+def test_phap_dien_article_names_its_source_and_skips_the_table_of_contents():
+    pieces = chunk_text(PHAP_DIEN, ChunkingSettings(min_syllables=3))
+    assert pieces[0].section == "Chương I > Điều 13.1.LQ.1 (Điều 1 Luật số 43/2019/QH14)"
+    body = " ".join(p.text for p in pieces)
+    assert "hệ thống giáo dục quốc dân" in body
+    assert "Danh sách điều khoản" not in body and "13001000000000001000" not in body
+    assert "có nội dung liên quan" not in body
+
+
+def test_news_paragraphs_are_packed_and_long_ones_windowed_with_overlap():
+    sentence = "Một là, tiếp tục đổi mới quản lý giáo dục theo Nghị quyết 29-NQ/TW. "
+    news = normalize("Hội nghị tổng kết năm học\n\n" + sentence * 30 + "\n\nHai là, nâng cao chất lượng đội ngũ.")
+    pieces = chunk_text(news, ChunkingSettings(max_syllables=50, overlap_syllables=10, min_syllables=3))
+    assert len(pieces) >= 6
+    assert all(len(p.text.split()) <= 50 for p in pieces)
+    words = [p.text.split() for p in pieces[1:3]]
+    assert words[0][-10:] == words[1][:10] or set(words[0][-10:]) & set(words[1][:10])
+    assert pieces[-1].text.endswith("chất lượng đội ngũ.")
+
+
+def test_split_piece_halves_on_a_word_boundary():
+    piece = chunk_text(LEGAL, ChunkingSettings(min_syllables=5))[1]
+    first, second = split_piece(piece)
+    assert first.start == piece.start and second.end == piece.end
+    assert LEGAL[first.start : first.end] == first.text
+    assert LEGAL[second.start : second.end] == second.text

@@ -1,0 +1,139 @@
+"""Build an index over a tiny Vietnamese corpus and query it (BM25, fake dense, hybrid)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from index.builder import build_index
+from index.engine import Engine, IndexMismatch, IndexMissing
+from index.settings import ChunkingSettings
+from tests.conftest import make_settings
+
+
+def _engine(tmp_path: Path, corpus: Path, embedder=None, backend: str = "none") -> Engine:
+    settings = make_settings(tmp_path, corpus, backend)
+    build_index(settings, embedder=embedder)
+    return Engine.open(settings, embedder=embedder)
+
+
+def test_accented_question_finds_the_clause(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    result = engine.search("Giáo viên THCS được hưởng phụ cấp ưu đãi bao nhiêu phần trăm?")
+    assert not result.abstained
+    top = result.hits[0]
+    assert "45%" in top.chunk.text
+    assert top.doc.number == "182/2026/NĐ-CP"
+    assert top.chunk.section.startswith("Điều 5")
+
+
+def test_question_without_tone_marks_finds_the_same_passage(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    result = engine.search("giao vien thcs duoc phu cap uu dai bao nhieu")
+    assert not result.abstained
+    assert "45%" in result.hits[0].chunk.text
+
+
+def test_abbreviations_are_expanded(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    result = engine.search("gv cap 2 phu cap bao nhieu")
+    assert "45%" in result.hits[0].chunk.text
+
+
+def test_duplicate_copies_collapse_into_one_hit(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    hits = engine.search("mức phụ cấp giáo viên mầm non vùng đặc biệt khó khăn", k=5).hits
+    texts = [h.chunk.text for h in hits]
+    assert len(texts) == len(set(texts)), "the same passage must not be listed twice"
+    assert hits[0].copies, "the copy in the other file is listed on the hit"
+    assert {hits[0].doc.doc_id, *hits[0].copies} == {"van-ban/nd-182-2026.md", "van-ban/nd-182-2026-ban-sao.md"}
+
+
+def test_off_topic_question_abstains(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    assert engine.search("giá vàng hôm nay bao nhiêu một chỉ").abstained
+    assert engine.search("lịch thi đấu bóng đá ngoại hạng anh").abstained
+    assert engine.search("   ").abstained
+
+
+def test_number_in_question_ranks_that_document_first(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    result = engine.search("nghị định 233/2026 nói gì")
+    assert result.hits[0].doc.number == "233/2026/NĐ-CP"
+    assert not result.abstained
+
+
+def test_find_by_number_and_cited_by(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    for typed in ("182/2026/NĐ-CP", "182/2026/ND-CP", "nd 182/2026", "nghi dinh 182"):
+        numbers = {d.number for d in engine.find_by_number(typed)}
+        assert numbers == {"182/2026/NĐ-CP"}, typed
+    citing = engine.cited_by("van-ban/nd-182-2026.md")
+    assert [d.doc_id for d in citing] == ["tin-tuc/hoi-nghi-so-ket.txt"]
+
+
+def test_hits_carry_their_citation(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    hit = engine.search("thời điểm đánh giá xếp loại viên chức hằng năm").hits[0]
+    assert hit.doc.title.startswith("Nghị định 233/2026")
+    assert hit.doc.issued == "2026-06-26"
+    assert hit.chunk.section.startswith("Điều 12")
+    assert hit.chunk.text in engine.article_text(hit.chunk)
+
+
+def test_news_boilerplate_is_not_indexed(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    texts = " ".join(c.text for c in engine.chunks("tin-tuc/hoi-nghi-so-ket.txt"))
+    assert "Giám đốc Sở GDĐT" in texts
+    assert "Tổng truy cập" not in texts
+
+
+def test_pages_give_other_hits(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    first = engine.search("phụ cấp ưu đãi nhà giáo", k=2)
+    second = engine.search("phụ cấp ưu đãi nhà giáo", k=2, offset=2)
+    assert second.hits
+    assert {h.chunk.chunk_id for h in first.hits}.isdisjoint(h.chunk.chunk_id for h in second.hits)
+
+
+def test_dense_and_hybrid_modes_with_fake_embedder(tmp_path, corpus, fake_embedder):
+    engine = _engine(tmp_path, corpus, embedder=fake_embedder)
+    assert engine.stats()["embedded_chunks"] == engine.stats()["chunks"]
+    dense = engine.search("thời điểm đánh giá xếp loại viên chức", mode="dense")
+    assert dense.hits[0].doc.number == "233/2026/NĐ-CP"
+    hybrid = engine.search("thời điểm đánh giá xếp loại viên chức", mode="hybrid")
+    assert hybrid.hits[0].doc.number == "233/2026/NĐ-CP"
+
+
+def test_chunks_fit_the_model_window(tmp_path, corpus, fake_embedder):
+    settings = make_settings(tmp_path, corpus)
+    settings = replace(settings, chunking=ChunkingSettings(max_syllables=60, overlap_syllables=10))
+    small_window = type(fake_embedder)(dim=32, max_tokens=30)
+    build_index(settings, embedder=small_window)
+    engine = Engine.open(settings, embedder=small_window)
+    from index.builder import embed_text
+
+    for doc in engine.documents():
+        for chunk in engine.chunks(doc.doc_id):
+            assert small_window.count_tokens(embed_text(doc, chunk, True)) <= 30 or len(chunk.text.split()) <= 8
+
+
+def test_missing_index_and_mismatched_settings_are_refused(tmp_path, corpus, fake_embedder):
+    settings = make_settings(tmp_path, corpus)
+    with pytest.raises(IndexMissing, match="reindex"):
+        Engine.open(settings)
+    build_index(settings)
+    other = replace(settings, chunking=ChunkingSettings(max_syllables=80))
+    with pytest.raises(IndexMismatch, match="reindex.py --full"):
+        Engine.open(other)
+
+
+def test_search_latency_is_small(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    started = time.perf_counter()
+    for _ in range(50):
+        engine.search("giáo viên được phụ cấp bao nhiêu")
+    assert (time.perf_counter() - started) / 50 < 0.05

@@ -1,0 +1,1 @@
+"""Retrieval engine: documents folder -> ranked, cited Vietnamese passages (no Telegram here)."""

@@ -83,7 +83,7 @@ def embed_text(doc: DocumentInfo | dict[str, Any], piece: Piece | Chunk, with_he
     number = doc.number if isinstance(doc, DocumentInfo) else doc.get("number")
     if number and number not in title:
         title = f"{number} {title}"
-    return heading_for(title, piece.section) + "\n" + piece.text
+    return heading_for(title, piece.section, piece.context) + "\n" + piece.text
 
 
 def _text_key(text: str) -> str:
@@ -240,7 +240,10 @@ def _read_one(
         raise IngestError("tệp không có nội dung chữ")
     chunks = []
     for piece in pieces:
-        chunks.append(Chunk(state["next_id"], doc_id, piece.text, piece.section, piece.start, piece.end, piece.page))
+        chunks.append(
+            Chunk(state["next_id"], doc_id, piece.text, piece.section, piece.start, piece.end,
+                  piece.page, piece.context)
+        )
         state["next_id"] += 1
     doc = DocumentInfo(
         doc_id=doc_id,

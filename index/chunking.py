@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.settings import ChunkingSettings
 
@@ -37,6 +37,8 @@ class Piece:
     start: int
     end: int
     page: int | None = None
+    context: str = ""
+    """Heading line of the article or section the passage belongs to."""
 
 
 @dataclass
@@ -48,6 +50,7 @@ class _Paragraph:
     article_key: str
     clause: str
     heading: bool = False
+    context: str = ""
 
 
 def _count(text: str) -> int:
@@ -82,6 +85,7 @@ def _paragraphs(text: str) -> list[_Paragraph]:
     skipping_level = 0
     expect_source = False
     article_key = ""
+    context = ""
     offset = 0
     for line in text.split("\n"):
         start, end = offset, offset + len(line)
@@ -104,6 +108,7 @@ def _paragraphs(text: str) -> list[_Paragraph]:
         if m := _ARTICLE.match(heading_text):
             path.set("article", m.group(1))
             article_key = f"{start}:{m.group(1)}"
+            context = f"{m.group(1)}. {m.group(2)}".strip(" .")
             expect_source = True
         elif m := _CHAPTER.match(heading_text):
             path.set("chapter", "Chương " + m.group(1).split()[-1].upper())
@@ -112,6 +117,7 @@ def _paragraphs(text: str) -> list[_Paragraph]:
         elif md:
             path.set("heading1" if level <= 2 else "heading2", heading_text[:80])
             article_key = f"{start}:{heading_text[:80]}"
+            context = heading_text[:120]
         elif expect_source and (m := _SOURCE_NOTE.match(stripped)):
             article = path.levels.get("article", "")
             path.levels["article"] = f"{article} ({m.group(1)} {m.group(2)} số {m.group(3)})"
@@ -134,6 +140,7 @@ def _paragraphs(text: str) -> list[_Paragraph]:
                 article_key=article_key if "article" in path.levels else path.render("article"),
                 clause=path.levels.get("clause", ""),
                 heading=is_heading,
+                context=context,
             )
         )
     return out
@@ -175,7 +182,10 @@ def chunk_text(
         if not group:
             return
         start, end = group[0].start, group[-1].end
-        pieces.append(Piece(text[start:end], _group_section(group), start, end, page_of(start)))
+        body = [p for p in group if not p.heading] or group
+        pieces.append(
+            Piece(text[start:end], _group_section(group), start, end, page_of(start), body[-1].context)
+        )
         group.clear()
 
     sizes: dict[int, int] = {}
@@ -187,7 +197,7 @@ def chunk_text(
             for s, e in _windows(
                 text[para.start : para.end], para.start, max_syll, settings.overlap_syllables
             ):
-                pieces.append(Piece(text[s:e], para.section, s, e, page_of(s)))
+                pieces.append(Piece(text[s:e], para.section, s, e, page_of(s), para.context))
             continue
         anchor = next((p for p in group if not p.heading), None)
         too_big = sum(sizes[id(p)] for p in group) + size > max_syll
@@ -217,7 +227,7 @@ def _whole_articles(pieces: list[Piece]) -> list[Piece]:
     for piece in pieces:
         key = article_of(piece.section)
         if key and counts[key] == 1 and key != piece.section:
-            piece = Piece(piece.text, key, piece.start, piece.end, piece.page)
+            piece = replace(piece, section=key)
         out.append(piece)
     return out
 
@@ -247,8 +257,9 @@ def _merge_tiny(pieces: list[Piece], text: str, settings: ChunkingSettings) -> l
                 piece.section.split(" > ")[0]
             ):
                 section = piece.section or carry.section
-                piece = Piece(
-                    text[carry.start : piece.end], section, carry.start, piece.end, carry.page
+                piece = replace(
+                    piece, text=text[carry.start : piece.end], section=section,
+                    start=carry.start, page=carry.page,
                 )
             else:
                 out.append(carry)
@@ -271,12 +282,12 @@ def split_piece(piece: Piece) -> list[Piece]:
     first = piece.text[:cut].rstrip()
     second = piece.text[cut:]
     return [
-        Piece(first, piece.section, piece.start, piece.start + len(first), piece.page),
-        Piece(second, piece.section, piece.start + cut, piece.end, piece.page),
+        replace(piece, text=first, end=piece.start + len(first)),
+        replace(piece, text=second, start=piece.start + cut),
     ]
 
 
-def heading_for(title: str, section: str, max_words: int = 25) -> str:
-    """Short context line (title and section path) prepended to a passage for indexing."""
-    words = f"{title} | {section}".strip(" |").split()
+def heading_for(title: str, section: str, context: str = "", max_words: int = 30) -> str:
+    """Short context line (title, article heading or section path) prepended for indexing."""
+    words = f"{title} | {context or section}".strip(" |").split()
     return " ".join(words[:max_words])

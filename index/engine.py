@@ -22,7 +22,7 @@ from index.docnumbers import parse_reference, ref_matches
 from index.embedders import Embedder, make_embedder
 from index.fusion import collapse, coverage, weighted_rrf
 from index.lexical import LexicalIndex, query_tokens
-from index.lexicon import QUESTION_WORDS, expand
+from index.lexicon import EXPANSIONS, QUESTION_WORDS, expand
 from index.models import Chunk, DocumentInfo, Hit, SearchResult
 from index.settings import IndexSettings
 from index.store import IndexMismatch, IndexMissing
@@ -50,7 +50,7 @@ class _Loaded:
     lexical: LexicalIndex
     vectors: VectorIndex | None
     position: dict[int, int]
-    index_texts: list[str] = field(default_factory=list)
+    all_cites: frozenset[str] = field(default_factory=frozenset)
 
 
 def _load(folder: Path, nprobe: int) -> _Loaded:
@@ -73,6 +73,7 @@ def _load(folder: Path, nprobe: int) -> _Loaded:
         lexical=LexicalIndex.load(folder / "bm25"),
         vectors=vectors,
         position={c.chunk_id: pos for pos, c in enumerate(chunks)},
+        all_cites=frozenset(c for d in docs.values() for c in d.cites),
     )
 
 
@@ -176,7 +177,9 @@ class Engine:
                 _, ids = state.vectors.search(vector, wanted)
                 rankings.append(([state.position[int(i)] for i in ids if int(i) in state.position], weight))
         fused = weighted_rrf(rankings, cfg.rrf_k)
-        named = self._named_documents(question) if cfg.number_boost else set()
+        refs = parse_reference(question) if cfg.number_boost else []
+        named = self._named_documents(question) if refs else set()
+        unknown_number = bool(refs) and not named and not self._cited_anywhere(refs)
         if named:
             self._boost(fused, named, lexical_scores, state)
         order = sorted(fused, key=lambda p: -fused[p])
@@ -187,6 +190,8 @@ class Engine:
         evidence = self._evidence(question, grouped[0][0], state) if grouped else 0.0
         if named and grouped and state.chunks[grouped[0][0]].doc_id in named:
             evidence = max(evidence, 1.0)
+        if unknown_number:  # names a document the collection neither holds nor cites
+            evidence = 0.0
         abstained = evidence < cfg.abstain_threshold
         hits = tuple(
             Hit(
@@ -209,6 +214,11 @@ class Engine:
             if doc.number and any(ref_matches(ref, doc.number) for ref in refs)
         }
 
+    def _cited_anywhere(self, refs: list) -> bool:
+        """True when some document of the collection mentions one of these numbers."""
+        cites = self._state.all_cites
+        return any(ref_matches(ref, cite) for ref in refs for cite in cites)
+
     @staticmethod
     def _boost(fused: dict[int, float], named: set[str], lexical: np.ndarray, state: _Loaded) -> None:
         """Put passages of the documents a question names by number first."""
@@ -219,16 +229,25 @@ class Engine:
                 fused[pos] = fused.get(pos, 0.0) + NUMBER_BOOST / (1 + rank * 0.1)
 
     def _evidence(self, question: str, position: int, state: _Loaded) -> float:
-        """How much of the question the best passage covers (idf-weighted syllables and bigrams)."""
+        """How much of the question the best passage covers, 0..1.
+
+        Syllables typed with tone marks must match with their marks ("vàng" is not "vâng");
+        syllables typed without them match any marks. Unigrams and folded bigrams count half
+        each, weighted by idf, question words left out.
+        """
         extra = expand(question) if self.settings.retrieval.expand_abbreviations else ""
-        words = [w for w in syllables(fold(f"{question} {extra}")) if w not in QUESTION_WORDS]
-        if not words:
+        typed = [
+            w for w in syllables(f"{question} {extra}")
+            if fold(w) not in QUESTION_WORDS and not (extra and fold(w) in EXPANSIONS)
+        ]
+        if not typed:
             return 0.0
         chunk = state.chunks[position]
         doc = state.docs[chunk.doc_id]
         passage = set(tokens(embed_text(doc, chunk, self.settings.chunking.with_heading)))
-        unigrams = list(dict.fromkeys(words))
-        bigrams = list(dict.fromkeys(a + "_" + b for a, b in zip(words, words[1:])))
+        unigrams = list(dict.fromkeys(w if fold(w) == w else "~" + w for w in typed))
+        folded = [fold(w) for w in typed]
+        bigrams = list(dict.fromkeys(a + "_" + b for a, b in zip(folded, folded[1:])))
         uni = coverage(unigrams, passage, state.lexical.idf)
         if not bigrams:
             return uni

@@ -46,7 +46,7 @@ class LexicalIndex:
     def build(cls, texts: list[str]) -> LexicalIndex:
         """Index passage texts (already including their heading line)."""
         corpus = [tokens(t) or [""] for t in texts]
-        model = bm25s.BM25(k1=1.2, b=0.75)
+        model = bm25s.BM25(k1=0.9, b=0.6)
         model.index(corpus, show_progress=False)
         df: Counter[str] = Counter()
         for toks in corpus:

@@ -60,6 +60,8 @@ class Chunk:
     end: int
     """Character offsets of the passage in the document text."""
     page: int | None = None
+    context: str = ""
+    """Heading line of the article or section ("Điều 12. Thời điểm đánh giá")."""
 
 
 @dataclass(frozen=True)

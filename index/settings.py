@@ -41,8 +41,8 @@ class EmbeddingSettings:
 class ChunkingSettings:
     """How documents are cut into passages."""
 
-    max_syllables: int = 120
-    overlap_syllables: int = 20
+    max_syllables: int = 160
+    overlap_syllables: int = 25
     min_syllables: int = 12
     with_heading: bool = True
     """Prepend the document title and section path to the text that is embedded/indexed."""
@@ -60,7 +60,7 @@ class RetrievalSettings:
     dense_weight_without_tone_marks: float = 0.0
     """Dense weight for questions typed without tone marks (e5 cannot read them)."""
     candidates: int = 100
-    abstain_threshold: float = 0.35
+    abstain_threshold: float = 0.25
     """Below this evidence (0..1) the engine says nothing relevant was found."""
     number_boost: bool = True
     """Rank passages of a document named by its number ("66/2026/NĐ-CP") first."""

@@ -29,6 +29,7 @@ from index.models import Chunk, DocumentInfo
 from index.settings import IndexSettings
 from index.store import BuildLocked  # noqa: F401 - re-exported for callers
 from index.textnorm import NORMALISER_VERSION
+from index.tones import ToneRestorer
 from index.vectors import VectorIndex
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class _Previous:
     chunks: dict[str, list[Chunk]]
     texts: dict[str, str]
     vectors: dict[int, np.ndarray]
-    cache: dict[str, np.ndarray] = field(default_factory=dict)
+    folder: Path | None = None
     next_id: int = 0
 
 
@@ -105,7 +106,8 @@ def _load_previous(settings: IndexSettings, sig: dict[str, Any]) -> _Previous | 
     texts = {row["doc_id"]: row["text"] for row in store.read_jsonl(folder / "texts.jsonl")}
     matrix, ids = store.load_vectors(folder, mmap=False)
     vectors = {int(i): matrix[n] for n, i in enumerate(ids)}
-    return _Previous(docs, chunks, texts, vectors, next_id=int(manifest.get("next_chunk_id", 0)))
+    next_id = int(manifest.get("next_chunk_id", 0))
+    return _Previous(docs, chunks, texts, vectors, folder=folder, next_id=next_id)
 
 
 def _fit_window(pieces: list[Piece], doc: dict[str, Any], embedder: Embedder | None, with_heading: bool) -> list[Piece]:
@@ -156,7 +158,7 @@ def build_index(
         state = _collect(settings, prev, embedder, tick)
         vectors = _vectors(state, prev, embedder if embed else None, settings, tick)
         tick("save", 0, 1)
-        build_id = _write(settings, sig, state, vectors)
+        build_id = _write(settings, sig, state, vectors, prev)
         tick("save", 1, 1)
     report = BuildReport(
         added=tuple(state["added"]),
@@ -290,7 +292,10 @@ def _vectors(
     return vectors
 
 
-def _write(settings: IndexSettings, sig: dict[str, Any], state: dict[str, Any], vectors: dict[int, np.ndarray]) -> str:
+def _write(
+    settings: IndexSettings, sig: dict[str, Any], state: dict[str, Any],
+    vectors: dict[int, np.ndarray], prev: _Previous | None,
+) -> str:
     build_id, folder = store.new_build_dir(settings.index_dir)
     order = sorted(state["docs"])
     all_chunks = [c for doc_id in order for c in state["chunks"][doc_id]]
@@ -300,13 +305,12 @@ def _write(settings: IndexSettings, sig: dict[str, Any], state: dict[str, Any], 
     with_heading = settings.chunking.with_heading
     lexical = LexicalIndex.build([embed_text(state["docs"][c.doc_id], c, with_heading) for c in all_chunks])
     lexical.save(folder / "bm25")
+    ToneRestorer.learn(state["texts"][d] for d in order).save(folder / "tones.json")
     if vectors:
         ids = np.array(sorted(vectors), dtype=np.int64)
         matrix = np.stack([vectors[i] for i in ids]).astype(np.float32)
         store.save_vectors(folder, matrix, ids)
-        VectorIndex.build(matrix, ids, settings.retrieval.approximate_above, settings.retrieval.nprobe).save(
-            folder / "vectors.faiss"
-        )
+        _vector_index(settings, matrix, ids, prev).save(folder / "vectors.faiss")
     store.write_manifest(folder, {
         "build_id": build_id,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -319,6 +323,27 @@ def _write(settings: IndexSettings, sig: dict[str, Any], state: dict[str, Any], 
     })
     store.publish(settings.index_dir, build_id, folder)
     return build_id
+
+
+def _vector_index(settings: IndexSettings, matrix: np.ndarray, ids: np.ndarray, prev: _Previous | None) -> VectorIndex:
+    """Update the previous FAISS index in place (remove gone ids, add new ones) or build anew."""
+    cfg = settings.retrieval
+    approximate = len(ids) > cfg.approximate_above
+    old_path = prev.folder / "vectors.faiss" if prev and prev.folder else None
+    if old_path is None or not old_path.exists():
+        return VectorIndex.build(matrix, ids, cfg.approximate_above, cfg.nprobe)
+    index = VectorIndex.load(old_path, cfg.nprobe)
+    if index.approximate != approximate:
+        return VectorIndex.build(matrix, ids, cfg.approximate_above, cfg.nprobe)
+    old_ids = set(prev.vectors) if prev else set()
+    new_ids = set(ids.tolist())
+    gone = np.array(sorted(old_ids - new_ids), dtype=np.int64)
+    if len(gone):
+        index.remove(gone)
+    fresh = np.array([n for n, i in enumerate(ids) if int(i) not in old_ids], dtype=np.int64)
+    if len(fresh):
+        index.add(matrix[fresh], ids[fresh])
+    return index
 
 
 def _versions() -> dict[str, str]:

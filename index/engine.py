@@ -27,6 +27,7 @@ from index.models import Chunk, DocumentInfo, Hit, SearchResult
 from index.settings import IndexSettings
 from index.store import IndexMismatch, IndexMissing
 from index.textnorm import fold, has_tone_marks, normalize_line, syllables, tokens
+from index.tones import ToneRestorer
 from index.vectors import VectorIndex
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class _Loaded:
     vectors: VectorIndex | None
     position: dict[int, int]
     all_cites: frozenset[str] = field(default_factory=frozenset)
+    tones: ToneRestorer | None = None
 
 
 def _load(folder: Path, nprobe: int) -> _Loaded:
@@ -74,6 +76,7 @@ def _load(folder: Path, nprobe: int) -> _Loaded:
         vectors=vectors,
         position={c.chunk_id: pos for pos, c in enumerate(chunks)},
         all_cites=frozenset(c for d in docs.values() for c in d.cites),
+        tones=ToneRestorer.load(folder / "tones.json") if (folder / "tones.json").exists() else None,
     )
 
 
@@ -169,11 +172,16 @@ class Engine:
         if mode in ("bm25", "hybrid"):
             rankings.append((_top(lexical_scores, wanted), cfg.bm25_weight))
         if mode in ("dense", "hybrid"):
-            weight = cfg.dense_weight if has_tone_marks(question) else cfg.dense_weight_without_tone_marks
+            dense_question = question
+            weight = cfg.dense_weight
+            if not has_tone_marks(question):
+                weight = cfg.dense_weight_without_tone_marks
+                if cfg.restore_tone_marks and state.tones is not None:
+                    dense_question = state.tones.restore(question)
             if mode == "dense":
                 weight = 1.0
             if weight > 0 and state.vectors is not None and self.embedder is not None:
-                vector = self.embedder.embed_query(question)
+                vector = self.embedder.embed_query(dense_question)
                 _, ids = state.vectors.search(vector, wanted)
                 rankings.append(([state.position[int(i)] for i in ids if int(i) in state.position], weight))
         fused = weighted_rrf(rankings, cfg.rrf_k)

@@ -57,8 +57,10 @@ class RetrievalSettings:
     rrf_k: int = 60
     bm25_weight: float = 1.0
     dense_weight: float = 0.5
-    dense_weight_without_tone_marks: float = 0.0
-    """Dense weight for questions typed without tone marks (e5 cannot read them)."""
+    dense_weight_without_tone_marks: float = 0.5
+    """Dense weight for questions typed without tone marks."""
+    restore_tone_marks: bool = True
+    """Restore tone marks (learned from the corpus) before dense-encoding an unaccented question."""
     candidates: int = 100
     abstain_threshold: float = 0.25
     """Below this evidence (0..1) the engine says nothing relevant was found."""

@@ -143,3 +143,16 @@ def test_killed_build_leaves_the_old_index_serving(tmp_path, corpus):
     assert engine.search("phụ cấp giáo viên trung học cơ sở").hits
     report = build_index(settings)  # the lock died with the process; a new build works
     assert report.added == ("moi.txt",)
+
+
+def test_vector_index_follows_removed_and_added_documents(tmp_path, corpus, fake_embedder):
+    settings = make_settings(tmp_path, corpus)
+    build_index(settings, embedder=fake_embedder)
+    (corpus / "khac.md").unlink()
+    (corpus / "moi.txt").write_text("Học sinh được nghỉ học khi nhiệt độ xuống dưới 10 độ C.", encoding="utf-8")
+    build_index(settings, embedder=fake_embedder)
+    engine = Engine.open(settings, embedder=fake_embedder)
+    assert engine.stats()["embedded_chunks"] == engine.stats()["chunks"]
+    hits = engine.search("nhiệt độ xuống dưới 10 độ C nghỉ học", mode="dense", k=20).hits
+    assert hits[0].doc.doc_id == "moi.txt"
+    assert all(h.doc.doc_id != "khac.md" for h in hits)

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
@@ -99,7 +99,10 @@ def _load_previous(settings: IndexSettings, sig: dict[str, Any]) -> _Previous | 
     if manifest.get("signature") != sig:
         logger.info("settings changed since the last build: rebuilding everything")
         return None
-    docs = {row["doc_id"]: store.doc_from_row(row) for row in store.read_jsonl(folder / "documents.jsonl")}
+    docs = {
+        row["doc_id"]: store.doc_from_row(row)
+        for row in store.read_jsonl(folder / "documents.jsonl")
+    }
     chunks: dict[str, list[Chunk]] = {}
     for row in store.read_jsonl(folder / "chunks.jsonl"):
         chunks.setdefault(row["doc_id"], []).append(store.chunk_from_row(row))
@@ -110,7 +113,9 @@ def _load_previous(settings: IndexSettings, sig: dict[str, Any]) -> _Previous | 
     return _Previous(docs, chunks, texts, vectors, folder=folder, next_id=next_id)
 
 
-def _fit_window(pieces: list[Piece], doc: dict[str, Any], embedder: Embedder | None, with_heading: bool) -> list[Piece]:
+def _fit_window(
+    pieces: list[Piece], doc: dict[str, Any], embedder: Embedder | None, with_heading: bool
+) -> list[Piece]:
     """Split passages whose embedded text would overflow the model window (no silent cut)."""
     if embedder is None:
         return pieces
@@ -174,19 +179,32 @@ def build_index(
     )
     logger.info(
         "index %s: %d documents, %d chunks (%d embedded) in %.1f s",
-        build_id, report.documents, report.chunks, report.embedded, report.seconds,
+        build_id,
+        report.documents,
+        report.chunks,
+        report.embedded,
+        report.seconds,
     )
     return report
 
 
-def _collect(settings: IndexSettings, prev: _Previous | None, embedder: Embedder | None, tick: Progress) -> dict[str, Any]:
+def _collect(
+    settings: IndexSettings, prev: _Previous | None, embedder: Embedder | None, tick: Progress
+) -> dict[str, Any]:
     """Read, describe and chunk every new or changed document; reuse the rest."""
     root = settings.documents_dir
     paths = list(iter_documents(root)) if root.exists() else []
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
     state: dict[str, Any] = {
-        "docs": {}, "chunks": {}, "texts": {}, "added": [], "changed": [], "removed": [],
-        "unchanged": [], "failed": [], "next_id": prev.next_id if prev else 0,
+        "docs": {},
+        "chunks": {},
+        "texts": {},
+        "added": [],
+        "changed": [],
+        "removed": [],
+        "unchanged": [],
+        "failed": [],
+        "next_id": prev.next_id if prev else 0,
     }
     seen: set[str] = set()
     for n, path in enumerate(paths):
@@ -204,7 +222,9 @@ def _collect(settings: IndexSettings, prev: _Previous | None, embedder: Embedder
             state["unchanged"].append(doc_id)
             continue
         try:
-            doc, chunks, text = _read_one(path, doc_id, digest, settings, embedder, state, max_bytes)
+            doc, chunks, text = _read_one(
+                path, doc_id, digest, settings, embedder, state, max_bytes
+            )
         except IngestError as exc:
             state["failed"].append((doc_id, str(exc)))
             if prev and old:
@@ -231,8 +251,13 @@ def _keep(state: dict[str, Any], prev: _Previous, doc_id: str) -> None:
 
 
 def _read_one(
-    path: Path, doc_id: str, digest: str, settings: IndexSettings,
-    embedder: Embedder | None, state: dict[str, Any], max_bytes: int,
+    path: Path,
+    doc_id: str,
+    digest: str,
+    settings: IndexSettings,
+    embedder: Embedder | None,
+    state: dict[str, Any],
+    max_bytes: int,
 ) -> tuple[DocumentInfo, list[Chunk], str]:
     extracted = load_file(path, max_bytes=max_bytes)
     meta = extract_metadata(doc_id, extracted)
@@ -243,8 +268,16 @@ def _read_one(
     chunks = []
     for piece in pieces:
         chunks.append(
-            Chunk(state["next_id"], doc_id, piece.text, piece.section, piece.start, piece.end,
-                  piece.page, piece.context)
+            Chunk(
+                state["next_id"],
+                doc_id,
+                piece.text,
+                piece.section,
+                piece.start,
+                piece.end,
+                piece.page,
+                piece.context,
+            )
         )
         state["next_id"] += 1
     doc = DocumentInfo(
@@ -266,8 +299,11 @@ def _read_one(
 
 
 def _vectors(
-    state: dict[str, Any], prev: _Previous | None, embedder: Embedder | None,
-    settings: IndexSettings, tick: Progress,
+    state: dict[str, Any],
+    prev: _Previous | None,
+    embedder: Embedder | None,
+    settings: IndexSettings,
+    tick: Progress,
 ) -> dict[int, np.ndarray]:
     """Vectors for every chunk: reused from the previous build, or embedded now."""
     vectors: dict[int, np.ndarray] = {}
@@ -278,7 +314,9 @@ def _vectors(
             if prev and chunk.chunk_id in prev.vectors:
                 vectors[chunk.chunk_id] = prev.vectors[chunk.chunk_id]
             else:
-                missing.append((chunk.chunk_id, embed_text(doc, chunk, settings.chunking.with_heading)))
+                missing.append(
+                    (chunk.chunk_id, embed_text(doc, chunk, settings.chunking.with_heading))
+                )
     if embedder is None or not missing:
         return vectors
     batch = max(8, settings.embedding.batch_size)
@@ -293,17 +331,26 @@ def _vectors(
 
 
 def _write(
-    settings: IndexSettings, sig: dict[str, Any], state: dict[str, Any],
-    vectors: dict[int, np.ndarray], prev: _Previous | None,
+    settings: IndexSettings,
+    sig: dict[str, Any],
+    state: dict[str, Any],
+    vectors: dict[int, np.ndarray],
+    prev: _Previous | None,
 ) -> str:
     build_id, folder = store.new_build_dir(settings.index_dir)
     order = sorted(state["docs"])
     all_chunks = [c for doc_id in order for c in state["chunks"][doc_id]]
-    store.write_jsonl(folder / "documents.jsonl", [store.doc_to_row(state["docs"][d]) for d in order])
+    store.write_jsonl(
+        folder / "documents.jsonl", [store.doc_to_row(state["docs"][d]) for d in order]
+    )
     store.write_jsonl(folder / "chunks.jsonl", [store.chunk_to_row(c) for c in all_chunks])
-    store.write_jsonl(folder / "texts.jsonl", [{"doc_id": d, "text": state["texts"][d]} for d in order])
+    store.write_jsonl(
+        folder / "texts.jsonl", [{"doc_id": d, "text": state["texts"][d]} for d in order]
+    )
     with_heading = settings.chunking.with_heading
-    lexical = LexicalIndex.build([embed_text(state["docs"][c.doc_id], c, with_heading) for c in all_chunks])
+    lexical = LexicalIndex.build(
+        [embed_text(state["docs"][c.doc_id], c, with_heading) for c in all_chunks]
+    )
     lexical.save(folder / "bm25")
     ToneRestorer.learn(state["texts"][d] for d in order).save(folder / "tones.json")
     if vectors:
@@ -311,21 +358,33 @@ def _write(
         matrix = np.stack([vectors[i] for i in ids]).astype(np.float32)
         store.save_vectors(folder, matrix, ids)
         _vector_index(settings, matrix, ids, prev).save(folder / "vectors.faiss")
-    store.write_manifest(folder, {
-        "build_id": build_id,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "signature": sig,
-        "documents": {d: {"hash": state["docs"][d].content_hash, "chunks": len(state["chunks"][d])} for d in order},
-        "counts": {"documents": len(order), "chunks": len(all_chunks), "embedded": len(vectors)},
-        "next_chunk_id": state["next_id"],
-        "failed": state["failed"],
-        "libraries": _versions(),
-    })
+    store.write_manifest(
+        folder,
+        {
+            "build_id": build_id,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "signature": sig,
+            "documents": {
+                d: {"hash": state["docs"][d].content_hash, "chunks": len(state["chunks"][d])}
+                for d in order
+            },
+            "counts": {
+                "documents": len(order),
+                "chunks": len(all_chunks),
+                "embedded": len(vectors),
+            },
+            "next_chunk_id": state["next_id"],
+            "failed": state["failed"],
+            "libraries": _versions(),
+        },
+    )
     store.publish(settings.index_dir, build_id, folder)
     return build_id
 
 
-def _vector_index(settings: IndexSettings, matrix: np.ndarray, ids: np.ndarray, prev: _Previous | None) -> VectorIndex:
+def _vector_index(
+    settings: IndexSettings, matrix: np.ndarray, ids: np.ndarray, prev: _Previous | None
+) -> VectorIndex:
     """Update the previous FAISS index in place (remove gone ids, add new ones) or build anew."""
     cfg = settings.retrieval
     approximate = len(ids) > cfg.approximate_above

@@ -184,7 +184,9 @@ def chunk_text(
         start, end = group[0].start, group[-1].end
         body = [p for p in group if not p.heading] or group
         pieces.append(
-            Piece(text[start:end], _group_section(group), start, end, page_of(start), body[-1].context)
+            Piece(
+                text[start:end], _group_section(group), start, end, page_of(start), body[-1].context
+            )
         )
         group.clear()
 
@@ -201,7 +203,9 @@ def chunk_text(
             continue
         anchor = next((p for p in group if not p.heading), None)
         too_big = sum(sizes[id(p)] for p in group) + size > max_syll
-        if group and (too_big or (anchor and (para.heading or anchor.article_key != para.article_key))):
+        if group and (
+            too_big or (anchor and (para.heading or anchor.article_key != para.article_key))
+        ):
             flush()
         group.append(para)
     flush()
@@ -253,13 +257,17 @@ def _merge_tiny(pieces: list[Piece], text: str, settings: ChunkingSettings) -> l
     for piece in pieces:
         if carry is not None:
             merged_size = _count(text[carry.start : piece.end])
-            if merged_size <= settings.max_syllables and carry.section.split(" > ")[0] == (
-                piece.section.split(" > ")[0]
+            if (
+                merged_size <= settings.max_syllables
+                and carry.section.split(" > ")[0] == (piece.section.split(" > ")[0])
             ):
                 section = piece.section or carry.section
                 piece = replace(
-                    piece, text=text[carry.start : piece.end], section=section,
-                    start=carry.start, page=carry.page,
+                    piece,
+                    text=text[carry.start : piece.end],
+                    section=section,
+                    start=carry.start,
+                    page=carry.page,
                 )
             else:
                 out.append(carry)

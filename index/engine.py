@@ -57,7 +57,9 @@ class _Loaded:
 
 def _load(folder: Path, nprobe: int) -> _Loaded:
     manifest = store.read_manifest(folder)
-    docs = {r["doc_id"]: store.doc_from_row(r) for r in store.read_jsonl(folder / "documents.jsonl")}
+    docs = {
+        r["doc_id"]: store.doc_from_row(r) for r in store.read_jsonl(folder / "documents.jsonl")
+    }
     chunks = [store.chunk_from_row(r) for r in store.read_jsonl(folder / "chunks.jsonl")]
     by_doc: dict[str, list[int]] = {}
     for pos, chunk in enumerate(chunks):
@@ -76,7 +78,9 @@ def _load(folder: Path, nprobe: int) -> _Loaded:
         vectors=vectors,
         position={c.chunk_id: pos for pos, c in enumerate(chunks)},
         all_cites=frozenset(c for d in docs.values() for c in d.cites),
-        tones=ToneRestorer.load(folder / "tones.json") if (folder / "tones.json").exists() else None,
+        tones=ToneRestorer.load(folder / "tones.json")
+        if (folder / "tones.json").exists()
+        else None,
     )
 
 
@@ -149,7 +153,9 @@ class Engine:
         }
 
     # ----------------------------------------------------------------- search
-    def search(self, query: str, k: int | None = None, *, mode: str | None = None, offset: int = 0) -> SearchResult:
+    def search(
+        self, query: str, k: int | None = None, *, mode: str | None = None, offset: int = 0
+    ) -> SearchResult:
         """Rank passages for a question.
 
         Args:
@@ -183,7 +189,9 @@ class Engine:
             if weight > 0 and state.vectors is not None and self.embedder is not None:
                 vector = self.embedder.embed_query(dense_question)
                 _, ids = state.vectors.search(vector, wanted)
-                rankings.append(([state.position[int(i)] for i in ids if int(i) in state.position], weight))
+                rankings.append(
+                    ([state.position[int(i)] for i in ids if int(i) in state.position], weight)
+                )
         fused = weighted_rrf(rankings, cfg.rrf_k)
         refs = parse_reference(question) if cfg.number_boost else []
         named = self._named_documents(question) if refs else set()
@@ -192,7 +200,9 @@ class Engine:
             self._boost(fused, named, lexical_scores, state)
         order = sorted(fused, key=lambda p: -fused[p])
         if cfg.collapse_duplicates:
-            grouped = collapse(order, lambda p: state.chunks[p].text, lambda p: state.chunks[p].doc_id)
+            grouped = collapse(
+                order, lambda p: state.chunks[p].text, lambda p: state.chunks[p].doc_id
+            )
         else:
             grouped = [(p, []) for p in order]
         evidence = self._evidence(question, grouped[0][0], state) if grouped else 0.0
@@ -228,7 +238,9 @@ class Engine:
         return any(ref_matches(ref, cite) for ref in refs for cite in cites)
 
     @staticmethod
-    def _boost(fused: dict[int, float], named: set[str], lexical: np.ndarray, state: _Loaded) -> None:
+    def _boost(
+        fused: dict[int, float], named: set[str], lexical: np.ndarray, state: _Loaded
+    ) -> None:
         """Put passages of the documents a question names by number first."""
         for doc_id in named:
             positions = state.by_doc.get(doc_id, [])
@@ -245,7 +257,8 @@ class Engine:
         """
         extra = expand(question) if self.settings.retrieval.expand_abbreviations else ""
         typed = [
-            w for w in syllables(f"{question} {extra}")
+            w
+            for w in syllables(f"{question} {extra}")
             if fold(w) not in QUESTION_WORDS and not (extra and fold(w) in EXPANSIONS)
         ]
         if not typed:
@@ -255,7 +268,7 @@ class Engine:
         passage = set(tokens(embed_text(doc, chunk, self.settings.chunking.with_heading)))
         unigrams = list(dict.fromkeys(w if fold(w) == w else "~" + w for w in typed))
         folded = [fold(w) for w in typed]
-        bigrams = list(dict.fromkeys(a + "_" + b for a, b in zip(folded, folded[1:])))
+        bigrams = list(dict.fromkeys(a + "_" + b for a, b in zip(folded, folded[1:], strict=False)))
         uni = coverage(unigrams, passage, state.lexical.idf)
         if not bigrams:
             return uni
@@ -277,7 +290,11 @@ class Engine:
         folded = fold(normalize_line(text)).strip()
         if not named and folded:
             named = {d for d in self._state.docs if folded in fold(d)}
-        return sorted((self._state.docs[d] for d in named), key=lambda d: (d.issued or "", d.doc_id), reverse=True)
+        return sorted(
+            (self._state.docs[d] for d in named),
+            key=lambda d: (d.issued or "", d.doc_id),
+            reverse=True,
+        )
 
     def cited_by(self, doc_id: str) -> list[DocumentInfo]:
         """Other documents that cite this document's number."""
@@ -288,7 +305,11 @@ class Engine:
         for other in self._state.docs.values():
             if other.doc_id == doc_id or (other.number and other.number == doc.number):
                 continue
-            if any(ref_matches(ref, doc.number) for cite in other.cites for ref in parse_reference(cite)):
+            if any(
+                ref_matches(ref, doc.number)
+                for cite in other.cites
+                for ref in parse_reference(cite)
+            ):
                 citing.append(other)
         return sorted(citing, key=lambda d: (d.issued or "", d.title), reverse=True)
 
@@ -303,7 +324,11 @@ class Engine:
         text = state.texts.get(chunk.doc_id, "")
         if not key:
             return text if len(text) <= 4000 else chunk.text
-        same = [state.chunks[p] for p in state.by_doc.get(chunk.doc_id, []) if (article_of(state.chunks[p].section) or state.chunks[p].section) == key]
+        same = [
+            state.chunks[p]
+            for p in state.by_doc.get(chunk.doc_id, [])
+            if (article_of(state.chunks[p].section) or state.chunks[p].section) == key
+        ]
         start = min(c.start for c in same)
         end = max(c.end for c in same)
         return text[start:end] if text else chunk.text

@@ -23,12 +23,15 @@ def shingles(text: str) -> frozenset[str]:
     words = syllables(fold(text))
     if len(words) < 2:
         return frozenset(words)
-    return frozenset(a + " " + b for a, b in zip(words, words[1:]))
+    return frozenset(a + " " + b for a, b in zip(words, words[1:], strict=False))
 
 
 def collapse(
-    order: Sequence[int], text_of: Callable[[int], str], group_of: Callable[[int], str],
-    threshold: float = 0.8, limit: int = 60,
+    order: Sequence[int],
+    text_of: Callable[[int], str],
+    group_of: Callable[[int], str],
+    threshold: float = 0.8,
+    limit: int = 60,
 ) -> list[tuple[int, list[int]]]:
     """Merge near-identical passages from different documents into the best-ranked one.
 
@@ -64,7 +67,9 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def coverage(query_terms: Sequence[str], passage_terms: set[str], weight: Callable[[str], float]) -> float:
+def coverage(
+    query_terms: Sequence[str], passage_terms: set[str], weight: Callable[[str], float]
+) -> float:
     """Share of the question's (idf-weighted) terms that the passage contains, 0..1."""
     total = sum(weight(t) for t in query_terms)
     if total <= 0:

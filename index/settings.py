@@ -84,7 +84,9 @@ class IndexSettings:
     chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
 
-    def with_dirs(self, documents_dir: Path | None = None, index_dir: Path | None = None) -> IndexSettings:
+    def with_dirs(
+        self, documents_dir: Path | None = None, index_dir: Path | None = None
+    ) -> IndexSettings:
         """Return a copy with other folders (command-line --docs / --index)."""
         return replace(
             self,

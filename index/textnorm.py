@@ -128,7 +128,7 @@ def tokens(text: str) -> list[str]:
     sylls = syllables(text)
     folded = [fold(s) for s in sylls]
     out: list[str] = []
-    for i, (raw, flat) in enumerate(zip(sylls, folded)):
+    for i, (raw, flat) in enumerate(zip(sylls, folded, strict=True)):
         out.append(flat)
         if raw != flat:
             out.append("~" + raw)

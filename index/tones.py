@@ -50,12 +50,12 @@ class ToneRestorer:
         seed = syllables(QUESTION_SEED)
         for word in seed:
             uni[word] += SEED_WEIGHT
-        for a, b in zip(seed, seed[1:]):
+        for a, b in zip(seed, seed[1:], strict=False):
             bi[f"{a} {b}"] += SEED_WEIGHT
         for text in texts:
             words = syllables(text)
             uni.update(words)
-            bi.update(f"{a} {b}" for a, b in zip(words, words[1:]))
+            bi.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
         kept = {pair: n for pair, n in bi.items() if n >= min_bigram}
         return cls(dict(uni), kept)
 

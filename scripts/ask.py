@@ -10,7 +10,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
 import os
@@ -74,7 +73,9 @@ def print_result(result: SearchResult) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Answer one question or a file of questions."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("question", nargs="?")
     parser.add_argument("--config", type=Path, default=ROOT / "config.yaml")
     parser.add_argument("--index", type=Path)
@@ -83,7 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", choices=("hybrid", "dense", "bm25"))
     parser.add_argument("--json", action="store_true", help="machine-readable hits")
     parser.add_argument("--questions", type=Path, help="JSONL file of questions (see EVAL.md)")
-    parser.add_argument("--out", type=Path, help="with --questions: write results here (default stdout)")
+    parser.add_argument(
+        "--out", type=Path, help="with --questions: write results here (default stdout)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     if not args.question and not args.questions:

@@ -49,9 +49,13 @@ class ProgressBars:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one build and print its report."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--config", type=Path, default=ROOT / "config.yaml")
-    parser.add_argument("--docs", type=Path, help="documents folder (default: config documents_dir)")
+    parser.add_argument(
+        "--docs", type=Path, help="documents folder (default: config documents_dir)"
+    )
     parser.add_argument("--index", type=Path, help="index folder (default: config index_dir)")
     parser.add_argument("--full", action="store_true", help="rebuild every document")
     parser.add_argument("--no-embed", action="store_true", help="skip dense vectors for now")
@@ -74,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Index {report.build_id}: {report.documents} documents, {report.chunks} passages "
         f"({report.embedded} with vectors) in {report.seconds:.1f} s\n"
         f"  added {len(report.added)}, changed {len(report.changed)}, "
-        f"removed {len(report.removed)}, unchanged {len(report.unchanged)}, failed {len(report.failed)}"
+        f"removed {len(report.removed)}, unchanged {len(report.unchanged)}, "
+        f"failed {len(report.failed)}"
     )
     for doc_id, reason in report.failed:
         print(f"  FAILED {doc_id}: {reason}")

@@ -83,7 +83,10 @@ def write_corpus(folder: Path) -> Path:
     (folder / "tin-tuc").mkdir(parents=True, exist_ok=True)
     (folder / "van-ban" / "nd-182-2026.md").write_text(LEGAL_182, encoding="utf-8")
     # A near-duplicate copy of the same decree under another name.
-    copy = LEGAL_182.replace('title: "Nghị định 182/2026/NĐ-CP - Phụ cấp ưu đãi nhà giáo"', 'title: "NĐ 182/2026 (bản sao)"')
+    copy = LEGAL_182.replace(
+        'title: "Nghị định 182/2026/NĐ-CP - Phụ cấp ưu đãi nhà giáo"',
+        'title: "NĐ 182/2026 (bản sao)"',
+    )
     (folder / "van-ban" / "nd-182-2026-ban-sao.md").write_text(copy, encoding="utf-8")
     (folder / "van-ban" / "nd-233-2026.md").write_text(LEGAL_233, encoding="utf-8")
     (folder / "tin-tuc" / "hoi-nghi-so-ket.txt").write_text(NEWS, encoding="utf-8")

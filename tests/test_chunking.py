@@ -72,7 +72,9 @@ def test_offsets_point_at_the_text():
 
 
 def test_long_article_splits_at_clauses_and_names_them():
-    pieces = chunk_text(LEGAL, ChunkingSettings(max_syllables=30, overlap_syllables=5, min_syllables=3))
+    pieces = chunk_text(
+        LEGAL, ChunkingSettings(max_syllables=30, overlap_syllables=5, min_syllables=3)
+    )
     article5 = [p for p in pieces if "Điều 5" in p.section]
     assert len(article5) >= 2
     assert any("Khoản 1" in p.section for p in article5)
@@ -90,8 +92,12 @@ def test_phap_dien_article_names_its_source_and_skips_the_table_of_contents():
 
 def test_news_paragraphs_are_packed_and_long_ones_windowed_with_overlap():
     sentence = "Một là, tiếp tục đổi mới quản lý giáo dục theo Nghị quyết 29-NQ/TW. "
-    news = normalize("Hội nghị tổng kết năm học\n\n" + sentence * 30 + "\n\nHai là, nâng cao chất lượng đội ngũ.")
-    pieces = chunk_text(news, ChunkingSettings(max_syllables=50, overlap_syllables=10, min_syllables=3))
+    news = normalize(
+        "Hội nghị tổng kết năm học\n\n" + sentence * 30 + "\n\nHai là, nâng cao chất lượng đội ngũ."
+    )
+    pieces = chunk_text(
+        news, ChunkingSettings(max_syllables=50, overlap_syllables=10, min_syllables=3)
+    )
     assert len(pieces) >= 6
     assert all(len(p.text.split()) <= 50 for p in pieces)
     words = [p.text.split() for p in pieces[1:3]]

@@ -49,7 +49,10 @@ def test_duplicate_copies_collapse_into_one_hit(tmp_path, corpus):
     texts = [h.chunk.text for h in hits]
     assert len(texts) == len(set(texts)), "the same passage must not be listed twice"
     assert hits[0].copies, "the copy in the other file is listed on the hit"
-    assert {hits[0].doc.doc_id, *hits[0].copies} == {"van-ban/nd-182-2026.md", "van-ban/nd-182-2026-ban-sao.md"}
+    assert {hits[0].doc.doc_id, *hits[0].copies} == {
+        "van-ban/nd-182-2026.md",
+        "van-ban/nd-182-2026-ban-sao.md",
+    }
 
 
 def test_off_topic_question_abstains(tmp_path, corpus):
@@ -118,7 +121,10 @@ def test_chunks_fit_the_model_window(tmp_path, corpus, fake_embedder):
 
     for doc in engine.documents():
         for chunk in engine.chunks(doc.doc_id):
-            assert small_window.count_tokens(embed_text(doc, chunk, True)) <= 30 or len(chunk.text.split()) <= 8
+            assert (
+                small_window.count_tokens(embed_text(doc, chunk, True)) <= 30
+                or len(chunk.text.split()) <= 8
+            )
 
 
 def test_missing_index_and_mismatched_settings_are_refused(tmp_path, corpus, fake_embedder):

@@ -21,7 +21,11 @@ from tests.conftest import DATA
 
 pytestmark = pytest.mark.model
 
-QUESTIONS = [json.loads(line) for line in (DATA / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+QUESTIONS = [
+    json.loads(line)
+    for line in (DATA / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
 
 
 def _contains(text: str, answer: str) -> bool:
@@ -58,7 +62,9 @@ def test_questions_without_tone_marks_find_their_passage(engine):
 
 
 def test_dense_mode_uses_the_model(engine):
-    result = engine.search("viên chức được đánh giá xếp loại vào thời điểm nào trong năm", mode="dense")
+    result = engine.search(
+        "viên chức được đánh giá xếp loại vào thời điểm nào trong năm", mode="dense"
+    )
     assert result.hits and result.mode == "dense"
     assert engine.embedder is not None and engine.embedder.dim == 384
     vectors = engine.embedder.embed_documents(["giáo viên", "học sinh"])

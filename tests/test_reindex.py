@@ -57,13 +57,17 @@ def test_incremental_add_change_delete(tmp_path, corpus):
         encoding="utf-8",
     )
     news = corpus / "tin-tuc" / "hoi-nghi-so-ket.txt"
-    news.write_text(news.read_text(encoding="utf-8").replace("12 nhiệm vụ", "15 nhiệm vụ"), encoding="utf-8")
+    news.write_text(
+        news.read_text(encoding="utf-8").replace("12 nhiệm vụ", "15 nhiệm vụ"), encoding="utf-8"
+    )
     (corpus / "khac.md").unlink()
     report = build_index(settings, embedder=embedder)
     assert report.added == ("them.md",)
     assert report.changed == ("tin-tuc/hoi-nghi-so-ket.txt",)
     assert report.removed == ("khac.md",)
-    new_chunks = sum(len(Engine.open(settings, embedder).chunks(d)) for d in (*report.added, *report.changed))
+    new_chunks = sum(
+        len(Engine.open(settings, embedder).chunks(d)) for d in (*report.added, *report.changed)
+    )
     assert embedder.encoded - total == new_chunks, "only new and changed documents are embedded"
 
     engine = Engine.open(settings, embedder=embedder)
@@ -88,7 +92,9 @@ def test_reload_swaps_in_a_new_build(tmp_path, corpus):
     engine = Engine.open(settings)
     old = engine.build_id
     assert engine.reload() is False
-    (corpus / "moi.txt").write_text("Lịch nghỉ Tết Nguyên đán của học sinh kéo dài chín ngày.", encoding="utf-8")
+    (corpus / "moi.txt").write_text(
+        "Lịch nghỉ Tết Nguyên đán của học sinh kéo dài chín ngày.", encoding="utf-8"
+    )
     build_index(settings)
     assert engine.reload() is True and engine.build_id != old
     assert engine.search("nghỉ tết nguyên đán mấy ngày").hits[0].doc.doc_id == "moi.txt"
@@ -130,7 +136,9 @@ def test_killed_build_leaves_the_old_index_serving(tmp_path, corpus):
     script = tmp_path / "slow_build.py"
     script.write_text(SLOW_BUILD, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path), str(corpus), str(flag)], env=env, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(tmp_path), str(corpus), str(flag)], env=env, cwd=ROOT
+    )
     deadline = time.time() + 60
     while not flag.exists() and time.time() < deadline:
         time.sleep(0.1)
@@ -149,7 +157,9 @@ def test_vector_index_follows_removed_and_added_documents(tmp_path, corpus, fake
     settings = make_settings(tmp_path, corpus)
     build_index(settings, embedder=fake_embedder)
     (corpus / "khac.md").unlink()
-    (corpus / "moi.txt").write_text("Học sinh được nghỉ học khi nhiệt độ xuống dưới 10 độ C.", encoding="utf-8")
+    (corpus / "moi.txt").write_text(
+        "Học sinh được nghỉ học khi nhiệt độ xuống dưới 10 độ C.", encoding="utf-8"
+    )
     build_index(settings, embedder=fake_embedder)
     engine = Engine.open(settings, embedder=fake_embedder)
     assert engine.stats()["embedded_chunks"] == engine.stats()["chunks"]

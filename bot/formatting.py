@@ -1,0 +1,350 @@
+"""Telegram HTML for answers, document cards and lists; splitting at passage boundaries.
+
+Pure functions over the engine's dataclasses: no Telegram objects here, so the console and
+tests use exactly what the bot sends. Every value coming from documents or users is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import PurePosixPath
+
+from bot import messages
+from index.docnumbers import number_key
+from index.models import Chunk, DocumentInfo, Hit, SearchResult
+from index.textnorm import fold, syllables
+
+MAX_MESSAGE = 4096
+_SENTENCE_END = re.compile(r"(?<=[^\d\s][.!?;])\s+|\n+")
+_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|[^<&]+|[<&]")
+_TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
+
+
+def esc(text: object) -> str:
+    """Escape text for Telegram HTML."""
+    return html.escape(str(text), quote=False)
+
+
+def size(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+# --- Highlighting ------------------------------------------------------------------------------
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences (or lines) of a passage."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def best_sentence(text: str, query: str) -> tuple[int, int] | None:
+    """Span of the sentence sharing the most query syllables (accent-insensitive), or None."""
+    words = [fold(s) for s in syllables(query)]
+    wanted = set(words)
+    pairs = set(zip(words, words[1:], strict=False))
+    best, best_score = None, 0.0
+    for start, end in sentence_spans(text):
+        sent = [fold(s) for s in syllables(text[start:end])]
+        score = len(wanted & set(sent)) + 0.5 * len(pairs & set(zip(sent, sent[1:], strict=False)))
+        if score > best_score:
+            best, best_score = (start, end), score
+    return best
+
+
+def _cut_left(text: str, pos: int) -> int:
+    """Move pos right to the next word boundary."""
+    if pos <= 0:
+        return 0
+    space = text.find(" ", pos)
+    return pos if space == -1 or space - pos > 30 else space + 1
+
+
+def _cut_right(text: str, pos: int) -> int:
+    """Move pos left to the previous word boundary."""
+    if pos >= len(text):
+        return len(text)
+    space = text.rfind(" ", 0, pos)
+    return pos if space == -1 or pos - space > 30 else space
+
+
+def excerpt(text: str, query: str, limit: int, highlight: bool = True) -> str:
+    """HTML excerpt of at most ~limit characters around the best sentence, which is bolded."""
+    text = text.strip()
+    span = best_sentence(text, query) if highlight else None
+    s, e = span if span else (0, 0)
+    if e - s > limit:
+        e = _cut_right(text, s + limit)
+    if len(text) <= limit:
+        a, b = 0, len(text)
+    else:
+        room = limit - (e - s)
+        a = max(0, s - room // 3)
+        b = min(len(text), a + limit)
+        a = max(0, min(a, b - limit))
+        a, b = _cut_left(text, a), _cut_right(text, b)
+    head = "…" if a > 0 else ""
+    tail = "…" if b < len(text) else ""
+    if not span:
+        return head + esc(text[a:b]) + tail
+    s, e = max(s, a), min(e, b)
+    return head + esc(text[a:s]) + "<b>" + esc(text[s:e]) + "</b>" + esc(text[e:b]) + tail
+
+
+# --- Sources and answers -----------------------------------------------------------------------
+def format_date(iso: str | None) -> str | None:
+    """ "2026-05-22" -> "22/05/2026" (other text is returned unchanged)."""
+    if not iso:
+        return None
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
+    return f"{match[3]}/{match[2]}/{match[1]}" if match else iso
+
+
+def short(text: str, limit: int) -> str:
+    """Text cut to limit characters at a word boundary, with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: _cut_right(text, limit - 1)] + "…"
+
+
+def source_line(doc: DocumentInfo, section: str = "") -> str:
+    """HTML source line: số hiệu, title, date, section path, file name."""
+    parts = []
+    if doc.number:
+        parts.append(f"<b>{esc(doc.number)}</b>")
+    if doc.title and doc.title != doc.number:
+        parts.append(esc(short(doc.title, 140)))
+    issued = format_date(doc.issued)
+    if issued:
+        parts.append(esc(messages.ISSUED_ON.format(date=issued)))
+    if section:
+        parts.append(f"<i>{esc(section)}</i>")
+    parts.append(esc(messages.SOURCE_FILE.format(name=PurePosixPath(doc.doc_id).name)))
+    return messages.SOURCE.format(source=" · ".join(parts))
+
+
+def _passage(hit: Hit, query: str, limit: int) -> str:
+    block = excerpt(hit.chunk.text, query, limit) + "\n" + source_line(hit.doc, hit.chunk.section)
+    if hit.copies:
+        block += "\n" + esc(messages.ALSO_IN.format(count=len(hit.copies)))
+    return block
+
+
+def _identity(doc: DocumentInfo) -> str:
+    """Documents with the same số hiệu are copies of one text."""
+    return "number:" + number_key(doc.number) if doc.number else doc.doc_id
+
+
+def select_answer(hits: Sequence[Hit], passages: int) -> list[Hit]:
+    """The best hit, then up to passages-1 hits from other documents (one per document).
+
+    Copies (the engine's collapsed duplicates, or files with the same số hiệu) count as the
+    same document.
+    """
+    if not hits:
+        return []
+    chosen: list[Hit] = []
+    seen: set[str] = set()
+    for hit in hits:
+        if len(chosen) >= passages:
+            break
+        if hit.doc.doc_id in seen or _identity(hit.doc) in seen:
+            continue
+        chosen.append(hit)
+        seen.update((hit.doc.doc_id, _identity(hit.doc), *hit.copies))
+    return chosen
+
+
+def answer_blocks(result: SearchResult, passages: int, passage_chars: int) -> list[str]:
+    """HTML blocks of a first answer page (or the plain 'nothing found' message)."""
+    if result.abstained or not result.hits:
+        return [messages.NO_ANSWER]
+    chosen = select_answer(result.hits, passages)
+    blocks = [messages.ANSWER_HEADER + "\n" + _passage(chosen[0], result.query, passage_chars)]
+    for i, hit in enumerate(chosen[1:]):
+        head = messages.OTHER_HEADER + "\n" if i == 0 else ""
+        blocks.append(head + _passage(hit, result.query, max(200, passage_chars // 2)))
+    return blocks
+
+
+def more_blocks(query: str, hits: Sequence[Hit], start: int, passage_chars: int) -> list[str]:
+    """HTML blocks of a 'Xem thêm' page; start is the 1-based rank of its first passage."""
+    if not hits:
+        return [messages.NO_MORE]
+    blocks = [messages.MORE_HEADER.format(start=start)]
+    blocks += [f"{start + i}. " + _passage(hit, query, passage_chars) for i, hit in enumerate(hits)]
+    return blocks
+
+
+def article_blocks(hit: Hit, text: str) -> list[str]:
+    """HTML blocks of a whole article: a source header, then its paragraphs."""
+    head = messages.ARTICLE_HEADER.format(source=source_line(hit.doc, hit.chunk.section))
+    return [head] + [esc(p) for p in text.strip().split("\n\n") if p.strip()]
+
+
+# --- Documents ---------------------------------------------------------------------------------
+def document_card(doc: DocumentInfo, cited_by: Sequence[DocumentInfo], limit: int = 10) -> str:
+    """HTML card of one document with the documents that cite it."""
+    lines = [messages.CARD_TITLE.format(title=esc(doc.title))]
+    fields = (
+        (messages.CARD_NUMBER, doc.number),
+        (messages.CARD_TYPE, doc.doc_type),
+        (messages.CARD_ISSUER, doc.issuer),
+        (messages.CARD_ISSUED, format_date(doc.issued)),
+        (messages.CARD_EFFECTIVE, format_date(doc.effective)),
+        (messages.CARD_SUMMARY, doc.summary and short(doc.summary, 600)),
+        (messages.CARD_FILE, doc.doc_id),
+        (messages.CARD_PASSAGES, doc.n_chunks),
+    )
+    lines += [template.format(value=esc(value)) for template, value in fields if value]
+    if cited_by:
+        lines.append(messages.CARD_CITED_BY)
+        lines += [f"• {document_label(d, 120)}" for d in cited_by[:limit]]
+        if len(cited_by) > limit:
+            lines.append(esc(messages.CARD_CITED_MORE.format(count=len(cited_by) - limit)))
+    return "\n".join(lines)
+
+
+def document_label(doc: DocumentInfo, limit: int = 60, markup: bool = True) -> str:
+    """ "số hiệu – title" (HTML unless markup is False, for button labels)."""
+    number = doc.number or messages.NO_NUMBER
+    title = short(doc.title, limit)
+    if markup:
+        return f"<b>{esc(number)}</b> – {esc(title)}"
+    return short(f"{number} – {title}", limit)
+
+
+def article_key(section: str) -> str:
+    """Section path cut after its Điều ("Chương II > Điều 3 > Khoản 5" -> "... > Điều 3")."""
+    parts = [p.strip() for p in section.split(">") if p.strip()]
+    for i, part in enumerate(parts):
+        if fold(part).startswith("dieu"):
+            return " > ".join(parts[: i + 1])
+    return " > ".join(parts)
+
+
+def sections(chunks: Iterable[Chunk]) -> list[tuple[str, int]]:
+    """Distinct articles of a document as (label, index of their first chunk)."""
+    out: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    for i, chunk in enumerate(chunks):
+        key = article_key(chunk.section)
+        if key and key not in seen:
+            seen.add(key)
+            out.append((key.split(" > ")[-1], i))
+    return out
+
+
+def document_list(docs: Sequence[DocumentInfo], page: int, page_size: int) -> tuple[str, int]:
+    """HTML of one page of the document list (newest first) and the number of pages."""
+    if not docs:
+        return messages.LIST_EMPTY, 1
+    pages = (len(docs) + page_size - 1) // page_size
+    page = min(max(page, 0), pages - 1)
+    lines = [messages.LIST_HEADER.format(count=len(docs), page=page + 1, pages=pages)]
+    for i, doc in enumerate(docs[page * page_size : (page + 1) * page_size], page * page_size + 1):
+        date = format_date(doc.issued)
+        lines.append(f"{i}. {document_label(doc, 90)}" + (f" ({esc(date)})" if date else ""))
+    return "\n".join(lines), pages
+
+
+# --- Splitting and plain text ------------------------------------------------------------------
+def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split one HTML string into pieces of at most limit, cutting at line or word breaks.
+
+    Tags open at a cut are closed at the end of the piece and reopened in the next one.
+    """
+    if size(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    stack: list[tuple[str, str]] = []
+    cur = ""
+
+    def closing() -> str:
+        return "".join(f"</{name}>" for name, _ in reversed(stack))
+
+    def flush() -> None:
+        nonlocal cur
+        pieces.append(cur + closing())
+        cur = "".join(tag for _, tag in stack)
+
+    for token in _TOKEN.findall(text):
+        tag = _TAG.fullmatch(token)
+        if tag or token.startswith("&"):
+            if size(cur) + size(token) + size(closing()) + 8 > limit and cur.strip():
+                flush()
+            cur += token
+            if tag and tag[1]:
+                if stack and stack[-1][0] == tag[2].lower():
+                    stack.pop()
+            elif tag:
+                stack.append((tag[2].lower(), token))
+            continue
+        while token:
+            room = limit - size(cur) - size(closing()) - 8
+            if size(token) <= room:
+                cur += token
+                break
+            cut = _break_at(token, max(room, 0))
+            if cut == 0:
+                if cur.strip() and cur != "".join(t for _, t in stack):
+                    flush()
+                    continue
+                cut = max(1, _fit(token, room))
+            cur += token[:cut]
+            flush()
+            token = token[cut:].lstrip(" ")
+    if cur.strip() and cur != "".join(t for _, t in stack):
+        pieces.append(cur + closing())
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def _fit(text: str, room: int) -> int:
+    """Number of leading characters of text that fit in room UTF-16 units."""
+    n = min(len(text), max(room, 0))
+    while n > 0 and size(text[:n]) > room:
+        n -= 1
+    return n
+
+
+def _break_at(text: str, room: int) -> int:
+    """Best cut position within room: a blank line, a line break, then a space (0 if none)."""
+    room = _fit(text, room)
+    window = text[:room]
+    for sep in ("\n\n", "\n", " "):
+        pos = window.rfind(sep)
+        if pos > room // 3:
+            return pos + len(sep)
+    pos = window.rfind(" ")
+    return pos + 1 if pos > 0 else 0
+
+
+def pack(blocks: Sequence[str], limit: int = MAX_MESSAGE, sep: str = "\n\n") -> list[str]:
+    """Join blocks into as few messages as possible, never cutting inside a block that fits."""
+    out: list[str] = []
+    cur = ""
+    for block in blocks:
+        for piece in split_html(block, limit):
+            if cur and size(cur) + size(sep) + size(piece) <= limit:
+                cur += sep + piece
+            else:
+                if cur:
+                    out.append(cur)
+                cur = piece
+    if cur:
+        out.append(cur)
+    return out
+
+
+def html_to_text(text: str, bold: tuple[str, str] = ("", "")) -> str:
+    """Plain text for the terminal: tags dropped (<b> replaced by bold[0]..bold[1]), unescaped."""
+    text = re.sub(r"<b>", bold[0], text)
+    text = re.sub(r"</b>", bold[1], text)
+    text = re.sub(r"<[^>]+>", "", text)
+    return html.unescape(text)

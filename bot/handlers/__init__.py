@@ -1,0 +1,1 @@
+"""Telegram handlers, one module per role: asking, documents, administration, the rest."""

@@ -1,0 +1,210 @@
+"""Questions and the buttons under an answer: Xem thêm, Toàn văn Điều này, 👍 / 👎."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot import messages
+from bot.formatting import answer_blocks, article_blocks, more_blocks, select_answer
+from bot.handlers.common import is_private, send_blocks
+from bot.state import BotState, state_of
+from index.engine import Engine
+from index.models import Hit
+
+logger = logging.getLogger(__name__)
+
+
+def answer_keyboard(qid: int, chosen: int | None = None) -> InlineKeyboardMarkup:
+    """Buttons under a first answer; chosen marks the feedback already given."""
+    up, down = messages.BUTTON_UP, messages.BUTTON_DOWN
+    if chosen == 1:
+        up = messages.BUTTON_CHOSEN.format(label=up)
+    elif chosen == -1:
+        down = messages.BUTTON_CHOSEN.format(label=down)
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(messages.BUTTON_MORE, callback_data=f"m:{qid}:1"),
+                InlineKeyboardButton(messages.BUTTON_ARTICLE, callback_data=f"a:{qid}:0:0"),
+            ],
+            [
+                InlineKeyboardButton(up, callback_data=f"f:{qid}:1"),
+                InlineKeyboardButton(down, callback_data=f"f:{qid}:-1"),
+            ],
+        ]
+    )
+
+
+def page_hits(engine: Engine, query: str, offset: int, passages: int) -> tuple[list[Hit], int]:
+    """Hits of a page (offset 0: the first answer) and the offset of the next page.
+
+    Pages after the first walk the ranking from ``offset`` and skip passages the first answer
+    already showed, so "Xem thêm" never repeats them.
+    """
+    first = select_answer(engine.search(query).hits, passages)
+    if offset == 0:
+        return first, 1
+    shown = {h.chunk.chunk_id for h in first}
+    ranked = engine.search(query, k=passages + len(shown), offset=offset).hits
+    hits: list[Hit] = []
+    consumed = 0
+    for i, hit in enumerate(ranked):
+        if len(hits) == passages:
+            break
+        consumed = i + 1
+        if hit.chunk.chunk_id not in shown:
+            hits.append(hit)
+    return hits, offset + max(consumed, 1)
+
+
+async def _question_of(state: BotState, qid: int) -> str | None:
+    question = state.recall(qid)
+    if question is None:
+        question = await asyncio.to_thread(state.journal.question, qid)
+        if question is not None:
+            state.remember(qid, question)
+    return question
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    """Search, log and reply to one question (shared by all the ways of asking)."""
+    message = update.effective_message
+    state = state_of(context)
+    limits = state.settings.bot
+    question = " ".join(question.split())
+    if not question:
+        await message.reply_text(messages.EMPTY_QUESTION)
+        return
+    if len(question) > limits.max_question_chars:
+        await message.reply_text(
+            messages.QUESTION_TOO_LONG.format(length=len(question), limit=limits.max_question_chars)
+        )
+        return
+    started = time.perf_counter()
+    try:
+        await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+    except TelegramError:
+        logger.debug("chat action failed", exc_info=True)
+    result = await asyncio.to_thread(state.engine.search, question)
+    blocks = answer_blocks(result, limits.answer_passages, limits.passage_chars)
+    user, chat = update.effective_user, update.effective_chat
+    qid = await asyncio.to_thread(
+        state.journal.log_question,
+        result,
+        user_id=user and user.id,
+        chat_id=chat and chat.id,
+        chat_type=chat and chat.type,
+        latency_ms=(time.perf_counter() - started) * 1000,
+    )
+    state.remember(qid, question)
+    markup = None if result.abstained or not result.hits else answer_keyboard(qid)
+    await send_blocks(message, blocks, markup, quote=not is_private(update))
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a plain message in a private chat."""
+    await answer(update, context, update.effective_message.text or "")
+
+
+async def hoi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer /hoi <câu hỏi> (the way to ask in groups)."""
+    await answer(update, context, " ".join(context.args or []))
+
+
+async def ask_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a group message that mentions the bot or replies to it; ignore the rest."""
+    message = update.effective_message
+    text = message.text or ""
+    username = (context.bot.username or "").lower()
+    mentioned = False
+    for value in message.parse_entities([MessageEntity.MENTION]).values():
+        if username and value.lower() == "@" + username:
+            mentioned = True
+            text = text.replace(value, " ")
+    replied = message.reply_to_message
+    to_bot = (
+        replied is not None
+        and replied.from_user is not None
+        and (replied.from_user.id == context.bot.id)
+    )
+    if mentioned or to_bot:
+        await answer(update, context, text)
+
+
+async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the next page of passages ("Xem thêm")."""
+    query = update.callback_query
+    _, qid_text, offset_text = query.data.split(":")
+    qid, offset = int(qid_text), int(offset_text)
+    state = state_of(context)
+    question = await _question_of(state, qid)
+    if question is None:
+        await query.answer(messages.QUESTION_EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    passages = state.settings.bot.answer_passages
+    hits, next_offset = await asyncio.to_thread(page_hits, state.engine, question, offset, passages)
+    blocks = more_blocks(question, hits, offset + 1, state.settings.bot.passage_chars)
+    markup = None
+    if hits:
+        rows = [
+            [
+                InlineKeyboardButton(
+                    f"{messages.BUTTON_ARTICLE} #{offset + 1 + i}",
+                    callback_data=f"a:{qid}:{offset}:{i}",
+                )
+            ]
+            for i in range(len(hits))
+        ]
+        rows.append(
+            [InlineKeyboardButton(messages.BUTTON_MORE, callback_data=f"m:{qid}:{next_offset}")]
+        )
+        markup = InlineKeyboardMarkup(rows)
+    await send_blocks(update.effective_message, blocks, markup)
+
+
+async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the whole article (Điều) around a passage of an answer."""
+    query = update.callback_query
+    _, qid_text, offset_text, index_text = query.data.split(":")
+    qid, offset, index = int(qid_text), int(offset_text), int(index_text)
+    state = state_of(context)
+    question = await _question_of(state, qid)
+    if question is None:
+        await query.answer(messages.QUESTION_EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    hits, _ = await asyncio.to_thread(
+        page_hits, state.engine, question, offset, state.settings.bot.answer_passages
+    )
+    if index >= len(hits):
+        await update.effective_message.reply_text(messages.SECTION_GONE)
+        return
+    hit = hits[index]
+    text = await asyncio.to_thread(state.engine.article_text, hit.chunk)
+    await send_blocks(update.effective_message, article_blocks(hit, text))
+
+
+async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store 👍 / 👎 for an answer and mark the chosen button."""
+    query = update.callback_query
+    _, qid_text, value_text = query.data.split(":")
+    qid, value = int(qid_text), 1 if value_text == "1" else -1
+    state = state_of(context)
+    user = update.effective_user
+    stored = await asyncio.to_thread(state.journal.set_feedback, qid, user and user.id, value)
+    if not stored:
+        await query.answer(messages.QUESTION_EXPIRED, show_alert=True)
+        return
+    await query.answer(messages.FEEDBACK_THANKS)
+    try:
+        await query.edit_message_reply_markup(answer_keyboard(qid, chosen=value))
+    except TelegramError:
+        logger.debug("could not mark the feedback button", exc_info=True)

@@ -1,0 +1,91 @@
+"""Greeting, help, the chat gate, unknown commands and input the bot cannot read."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot import messages
+from bot.formatting import pack
+from bot.settings import Settings
+from bot.state import SETTINGS_KEY
+
+logger = logging.getLogger(__name__)
+
+
+def settings_from(context: ContextTypes.DEFAULT_TYPE) -> Settings:
+    """Settings without needing the engine (available before post_init finishes)."""
+    return context.application.bot_data[SETTINGS_KEY]
+
+
+def is_private(update: Update) -> bool:
+    """True in a one-to-one chat with the bot."""
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+async def send_blocks(
+    message: Message,
+    blocks: Sequence[str],
+    markup: InlineKeyboardMarkup | None = None,
+    quote: bool = False,
+) -> list[Message]:
+    """Reply with HTML blocks packed into <= 4096-character messages; buttons on the last."""
+    texts = pack(blocks)
+    sent = []
+    for i, text in enumerate(texts):
+        last = i == len(texts) - 1
+        sent.append(
+            await message.reply_text(
+                text, reply_markup=markup if last else None, do_quote=quote and i == 0
+            )
+        )
+    return sent
+
+
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop updates from chats outside bot.allowed_chats (administrators always pass)."""
+    settings = settings_from(context).bot
+    if not settings.allowed_chats:
+        return
+    chat, user = update.effective_chat, update.effective_user
+    if chat is not None and chat.id in settings.allowed_chats:
+        return
+    if user is not None and settings.is_manager(user.id):
+        return
+    logger.info("ignoring update from chat %s (not in bot.allowed_chats)", chat and chat.id)
+    raise ApplicationHandlerStop
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet the user with examples."""
+    await update.effective_message.reply_text(messages.START)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the commands with examples."""
+    await update.effective_message.reply_text(
+        messages.HELP.format(username=context.bot.username or "bot")
+    )
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Point to /help for a command the bot does not know (quiet in groups unless addressed)."""
+    message = update.effective_message
+    if not is_private(update):
+        command = (message.text or "").split()[0]
+        if (
+            "@" not in command
+            or command.split("@", 1)[1].lower() != (context.bot.username or "").lower()
+        ):
+            return
+    await message.reply_text(messages.UNKNOWN_COMMAND)
+
+
+async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain that only text questions are understood (stickers, photos, voice...)."""
+    await update.effective_message.reply_text(messages.UNSUPPORTED_MESSAGE)

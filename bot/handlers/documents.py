@@ -1,0 +1,178 @@
+"""/vanban (document card, citing documents, sections) and /danhsach (paginated list)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import messages
+from bot.formatting import (
+    article_blocks,
+    document_card,
+    document_label,
+    document_list,
+    esc,
+    sections,
+)
+from bot.handlers.common import send_blocks
+from bot.state import doc_key, state_of
+from index.engine import Engine
+from index.models import DocumentInfo, Hit
+
+logger = logging.getLogger(__name__)
+
+SECTIONS_PER_PAGE = 12
+
+
+def find_document(engine: Engine, key: str) -> DocumentInfo | None:
+    """The document whose short key is given (see :func:`bot.state.doc_key`)."""
+    for doc in engine.documents():
+        if doc_key(doc.doc_id) == key:
+            return doc
+    return None
+
+
+def choice_keyboard(docs: list[DocumentInfo], prefix: str) -> InlineKeyboardMarkup:
+    """One button per document, labelled "số hiệu – title"."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    document_label(d, 60, markup=False),
+                    callback_data=f"{prefix}:{doc_key(d.doc_id)}",
+                )
+            ]
+            for d in docs[:20]
+        ]
+    )
+
+
+def card_keyboard(engine: Engine, doc: DocumentInfo, page: int) -> InlineKeyboardMarkup | None:
+    """Section buttons of a document card, a page at a time."""
+    items = sections(engine.chunks(doc.doc_id))
+    if not items:
+        return None
+    key = doc_key(doc.doc_id)
+    pages = (len(items) + SECTIONS_PER_PAGE - 1) // SECTIONS_PER_PAGE
+    page = min(max(page, 0), pages - 1)
+    shown = items[page * SECTIONS_PER_PAGE : (page + 1) * SECTIONS_PER_PAGE]
+    buttons = [InlineKeyboardButton(label[:40], callback_data=f"s:{key}:{i}") for label, i in shown]
+    rows = [buttons[j : j + 3] for j in range(0, len(buttons), 3)]
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton(messages.BUTTON_PREV, callback_data=f"sp:{key}:{page - 1}"))
+    if page + 1 < pages:
+        nav.append(InlineKeyboardButton(messages.BUTTON_NEXT, callback_data=f"sp:{key}:{page + 1}"))
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
+
+
+def _card(engine: Engine, doc: DocumentInfo) -> tuple[str, InlineKeyboardMarkup | None]:
+    text = document_card(doc, engine.cited_by(doc.doc_id))
+    markup = card_keyboard(engine, doc, 0)
+    text += "\n\n" + (messages.CARD_SECTIONS if markup else messages.CARD_NO_SECTIONS)
+    return text, markup
+
+
+async def vanban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Find a document by its number and show its card (or a choice, or a clear miss)."""
+    message = update.effective_message
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await message.reply_text(messages.VANBAN_USAGE)
+        return
+    engine = state_of(context).engine
+    found = await asyncio.to_thread(engine.find_by_number, query)
+    if not found:
+        await message.reply_text(messages.VANBAN_NONE.format(query=esc(query)))
+    elif len(found) > 1:
+        await message.reply_text(
+            messages.VANBAN_CHOOSE.format(count=len(found), query=esc(query)),
+            reply_markup=choice_keyboard(found, "d"),
+        )
+    else:
+        text, markup = await asyncio.to_thread(_card, engine, found[0])
+        await send_blocks(message, [text], markup)
+
+
+async def show_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the card of the document chosen with a button."""
+    query = update.callback_query
+    engine = state_of(context).engine
+    doc = await asyncio.to_thread(find_document, engine, query.data.split(":")[1])
+    await query.answer()
+    if doc is None:
+        await update.effective_message.reply_text(messages.DOCUMENT_GONE)
+        return
+    text, markup = await asyncio.to_thread(_card, engine, doc)
+    await send_blocks(update.effective_message, [text], markup)
+
+
+async def section_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Page through the section buttons of a card."""
+    query = update.callback_query
+    _, key, page = query.data.split(":")
+    engine = state_of(context).engine
+    doc = await asyncio.to_thread(find_document, engine, key)
+    await query.answer()
+    if doc is None:
+        await update.effective_message.reply_text(messages.DOCUMENT_GONE)
+        return
+    markup = await asyncio.to_thread(card_keyboard, engine, doc, int(page))
+    try:
+        await query.edit_message_reply_markup(markup)
+    except BadRequest:
+        logger.debug("section page unchanged", exc_info=True)
+
+
+async def show_section(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the text of one section of a document."""
+    query = update.callback_query
+    _, key, index = query.data.split(":")
+    engine = state_of(context).engine
+    doc = await asyncio.to_thread(find_document, engine, key)
+    await query.answer()
+    chunks = await asyncio.to_thread(engine.chunks, doc.doc_id) if doc else []
+    if doc is None or int(index) >= len(chunks):
+        await update.effective_message.reply_text(messages.SECTION_GONE)
+        return
+    chunk = chunks[int(index)]
+    text = await asyncio.to_thread(engine.article_text, chunk)
+    await send_blocks(update.effective_message, article_blocks(Hit(chunk, doc, 1.0), text))
+
+
+async def danhsach(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the documents, newest first, a page at a time."""
+    state = state_of(context)
+    docs = await asyncio.to_thread(state.engine.documents)
+    text, pages = document_list(docs, 0, state.settings.bot.list_page_size)
+    await update.effective_message.reply_text(text, reply_markup=_list_keyboard(0, pages))
+
+
+async def list_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Turn a page of the document list."""
+    query = update.callback_query
+    page = int(query.data.split(":")[1])
+    state = state_of(context)
+    docs = await asyncio.to_thread(state.engine.documents)
+    text, pages = document_list(docs, page, state.settings.bot.list_page_size)
+    await query.answer()
+    page = min(max(page, 0), pages - 1)
+    try:
+        await query.edit_message_text(text, reply_markup=_list_keyboard(page, pages))
+    except BadRequest:
+        logger.debug("list page unchanged", exc_info=True)
+
+
+def _list_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton(messages.BUTTON_PREV, callback_data=f"l:{page - 1}"))
+    if page + 1 < pages:
+        nav.append(InlineKeyboardButton(messages.BUTTON_NEXT, callback_data=f"l:{page + 1}"))
+    return InlineKeyboardMarkup([nav]) if nav else None

@@ -1,0 +1,144 @@
+"""Administrators add documents by sending files: checked, staged, confirmed, indexed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+import shutil
+import unicodedata
+from pathlib import Path, PurePosixPath
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import ContextTypes
+
+from bot import messages
+from bot.formatting import esc
+from bot.handlers.admin import backup, edit, refuse_unless_admin, run_build
+from bot.state import BotState, Pending, state_of
+from index.loaders import SUPPORTED_SUFFIXES, IngestError, load_file
+from index.store import BuildLocked
+
+logger = logging.getLogger(__name__)
+
+_UNSAFE = re.compile(r"[^\w\-. ()]+")
+
+
+def safe_filename(name: str | None) -> str | None:
+    """A file name that cannot leave the uploads folder or hide itself (None if nothing left)."""
+    if not name:
+        return None
+    name = unicodedata.normalize("NFC", name.replace("\\", "/").split("/")[-1])
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = _UNSAFE.sub("_", name).strip(" ._-")
+    name = re.sub(r"\s+", " ", name)
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem.strip(" ._-"):
+        return None
+    return f"{stem[:120]}.{suffix.lower()}"
+
+
+async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Add a document sent by an administrator, after checking that its text can be read."""
+    if await refuse_unless_admin(update, context):
+        return
+    state = state_of(context)
+    message = update.effective_message
+    document = message.document
+    name = safe_filename(document.file_name)
+    if name is None:
+        await message.reply_text(messages.UPLOAD_BAD_NAME.format(name=esc(document.file_name)))
+        return
+    if PurePosixPath(name).suffix not in SUPPORTED_SUFFIXES:
+        suffixes = ", ".join(SUPPORTED_SUFFIXES)
+        await message.reply_text(
+            messages.UPLOAD_UNSUPPORTED.format(name=esc(name), suffixes=suffixes)
+        )
+        return
+    limit_mb = min(state.settings.bot.max_upload_mb, state.settings.index.max_file_mb)
+    if (document.file_size or 0) > limit_mb * 1024 * 1024:
+        size_mb = (document.file_size or 0) / 1024 / 1024
+        await message.reply_text(
+            messages.UPLOAD_TOO_LARGE.format(name=esc(name), size=size_mb, limit=limit_mb)
+        )
+        return
+    status = await message.reply_text(messages.UPLOAD_RECEIVED.format(name=esc(name)))
+    token = secrets.token_hex(4)
+    staged = state.settings.data_dir / "incoming" / f"{token}-{name}"
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    telegram_file = await document.get_file()
+    await telegram_file.download_to_drive(staged)
+    try:
+        await asyncio.to_thread(load_file, staged, int(limit_mb * 1024 * 1024))
+    except IngestError as exc:
+        staged.unlink(missing_ok=True)
+        await edit(status, messages.UPLOAD_REJECTED.format(name=esc(name), reason=esc(exc)))
+        return
+    target = state.settings.uploads_path / name
+    if target.exists():
+        state.pending[token] = Pending(update.effective_user.id, "replace", target, staged)
+        buttons = [
+            InlineKeyboardButton(messages.BUTTON_REPLACE, callback_data=f"u:y:{token}"),
+            InlineKeyboardButton(messages.BUTTON_KEEP, callback_data=f"u:n:{token}"),
+        ]
+        await status.edit_text(
+            messages.UPLOAD_EXISTS.format(name=esc(name)),
+            reply_markup=InlineKeyboardMarkup([buttons]),
+        )
+        return
+    await _install(state, status, staged, target, update.effective_user.id)
+
+
+async def _install(state: BotState, status: Message, staged: Path, target: Path, user: int) -> None:
+    """Move a checked upload into the documents folder (backing up an old one) and index it."""
+    if target.exists():
+        await asyncio.to_thread(backup, state, target, "backups")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(shutil.move, staged, target)
+    doc_id = target.relative_to(state.settings.index.documents_dir).as_posix()
+    await asyncio.to_thread(state.journal.log_action, user, "upload", doc_id)
+    try:
+        report = await run_build(state, status)
+    except BuildLocked:
+        await edit(status, messages.BUILD_LOCKED_SAVED)
+        return
+    reasons = dict(report.failed)
+    doc = await asyncio.to_thread(state.engine.document, doc_id)
+    if doc_id in reasons or doc is None:
+        reason = reasons.get(doc_id, "?")
+        await edit(
+            status, messages.UPLOAD_FAILED_INDEX.format(name=esc(target.name), reason=esc(reason))
+        )
+        return
+    await edit(
+        status,
+        messages.UPLOAD_DONE.format(
+            name=esc(target.name),
+            title=esc(doc.title),
+            number=esc(doc.number or messages.NO_NUMBER),
+            chunks=doc.n_chunks,
+        ),
+    )
+
+
+async def upload_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Replace an existing file with the staged upload, or drop the upload."""
+    if await refuse_unless_admin(update, context):
+        return
+    query = update.callback_query
+    _, choice, token = query.data.split(":")
+    state = state_of(context)
+    pending = state.pending.pop(token, None)
+    await query.answer()
+    if pending is None or pending.staged is None:
+        await edit(update.effective_message, messages.UPLOAD_PENDING_GONE)
+        return
+    if choice != "y":
+        pending.staged.unlink(missing_ok=True)
+        await edit(update.effective_message, messages.UPLOAD_CANCELLED)
+        return
+    await edit(
+        update.effective_message, messages.UPLOAD_RECEIVED.format(name=esc(pending.target.name))
+    )
+    await _install(state, update.effective_message, pending.staged, pending.target, pending.user_id)

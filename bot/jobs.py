@@ -1,0 +1,102 @@
+"""Index builds run off the event loop: first opening, dense completion, /reindex and uploads.
+
+Questions keep being answered from the live engine while a build runs; the new build is
+swapped in with ``engine.reload()`` when it is published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
+from typing import Any
+
+from index.builder import BuildReport, build_index
+from index.embedders import Embedder
+from index.engine import Engine
+from index.settings import IndexSettings
+from index.store import BuildLocked, IndexMismatch, IndexMissing
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+__all__ = ["BuildLocked", "ThrottledProgress", "complete_dense", "needs_dense", "open_or_build"]
+
+
+def open_or_build(
+    settings: IndexSettings,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+    on_build: Callable[[], None] | None = None,
+) -> Engine:
+    """Open the index, first building a quick BM25-only one when it is missing or stale."""
+    try:
+        return Engine.open(settings, embedder=embedder)
+    except IndexMissing:
+        full = False
+    except IndexMismatch as exc:
+        logger.warning("index does not match the settings (%s): rebuilding", exc)
+        full = True
+    if on_build:
+        on_build()
+    while True:
+        try:
+            build_index(settings, full=full, embed=False, embedder=embedder, progress=progress)
+        except BuildLocked:
+            logger.warning("another process is building the index; waiting for it")
+            time.sleep(2.0)
+            try:
+                return Engine.open(settings, embedder=embedder)
+            except (IndexMissing, IndexMismatch):
+                continue
+        return Engine.open(settings, embedder=embedder)
+
+
+def needs_dense(settings: IndexSettings, engine: Engine, embedder: Embedder | None = None) -> bool:
+    """True when a dense model (configured or given) has passages left to embed."""
+    if settings.embedding.backend == "none" and embedder is None:
+        return False
+    stats = engine.stats()
+    return int(stats.get("embedded_chunks", 0)) < int(stats.get("chunks", 0))
+
+
+def complete_dense(
+    settings: IndexSettings, engine: Engine, embedder: Embedder | None = None
+) -> BuildReport:
+    """Embed what the quick build left out, then swap the new build into the engine."""
+    report = build_index(settings, embedder=embedder)
+    engine.reload()
+    return report
+
+
+class ThrottledProgress:
+    """Build progress callback (called from the build thread) that edits a message.
+
+    At most one edit every ``interval`` seconds, and never two at once.
+    """
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        edit: Callable[[str, int, int], Awaitable[Any]],
+        interval: float = 2.0,
+    ) -> None:
+        self._loop = loop
+        self._edit = edit
+        self._interval = interval
+        self._last = time.monotonic()
+        self._future: Future[Any] | None = None
+        self.calls = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last < self._interval:
+            return
+        if self._future is not None and not self._future.done():
+            return
+        self._last = now
+        self.calls += 1
+        self._future = asyncio.run_coroutine_threadsafe(self._edit(stage, done, total), self._loop)

@@ -1,0 +1,188 @@
+"""Every Vietnamese string the bot shows to users, in one place for review.
+
+Strings are Telegram HTML: values inserted with ``.format`` must be escaped by the caller
+(:mod:`bot.formatting` does it). The console renders the same strings as plain text.
+"""
+
+from __future__ import annotations
+
+# --- Commands (menu set with set_my_commands) ----------------------------------------------
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("hoi", "Đặt câu hỏi về văn bản (dùng trong nhóm)"),
+    ("vanban", "Tra cứu văn bản theo số hiệu"),
+    ("danhsach", "Danh sách văn bản, mới nhất trước"),
+    ("thongke", "Thống kê sử dụng (quản lý)"),
+    ("reindex", "Cập nhật chỉ mục (quản trị)"),
+    ("xoa", "Xoá một văn bản (quản trị)"),
+    ("help", "Hướng dẫn sử dụng"),
+)
+
+START = (
+    "Xin chào! Tôi là trợ lý tra cứu văn bản giáo dục.\n\n"
+    "Hãy gửi câu hỏi bằng tiếng Việt, tôi sẽ trích đoạn văn bản trả lời kèm nguồn "
+    "(số hiệu, tên văn bản, điều khoản).\n\n"
+    "Ví dụ:\n"
+    "• <i>Phụ cấp ưu đãi theo nghề của giáo viên mầm non là bao nhiêu?</i>\n"
+    "• <i>giao vien hop dong thinh giang can dieu kien gi</i> (gõ không dấu cũng được)\n"
+    "• /vanban 182/2026/NĐ-CP\n\n"
+    "Gõ /help để xem tất cả lệnh."
+)
+
+HELP = (
+    "<b>Cách dùng</b>\n"
+    "• Trong trò chuyện riêng: gửi câu hỏi như một tin nhắn bình thường.\n"
+    "• Trong nhóm: dùng /hoi &lt;câu hỏi&gt;, nhắc tên tôi (@{username} ...) "
+    "hoặc trả lời một tin nhắn của tôi.\n\n"
+    "<b>Nút dưới câu trả lời</b>\n"
+    "• <b>Xem thêm</b>: các đoạn liên quan tiếp theo.\n"
+    "• <b>Toàn văn Điều này</b>: cả điều khoản chứa đoạn trả lời.\n"
+    "• 👍 / 👎: cho biết câu trả lời có hữu ích không.\n\n"
+    "<b>Lệnh</b>\n"
+    "/hoi &lt;câu hỏi&gt; – đặt câu hỏi, ví dụ: /hoi điều kiện thành lập trường tư thục\n"
+    "/vanban &lt;số hiệu&gt; – tra văn bản, ví dụ: /vanban 182/2026/NĐ-CP, "
+    "/vanban 66/2026, /vanban nghi dinh 182\n"
+    "/danhsach – danh sách văn bản, mới nhất trước\n"
+    "/thongke – thống kê (quản lý, quản trị)\n"
+    "/reindex – cập nhật chỉ mục (quản trị)\n"
+    "/xoa &lt;tên tệp hoặc số hiệu&gt; – xoá văn bản (quản trị)\n"
+    "Quản trị viên gửi tệp .pdf, .docx, .txt, .md, .html để thêm văn bản."
+)
+
+# --- Questions and answers ---------------------------------------------------------------------
+EMPTY_QUESTION = (
+    "Bạn chưa nhập câu hỏi. Ví dụ: /hoi phụ cấp ưu đãi của giáo viên mầm non là bao nhiêu?"
+)
+QUESTION_TOO_LONG = (
+    "Câu hỏi dài quá ({length} ký tự, tối đa {limit}). "
+    "Hãy rút gọn thành một câu hỏi ngắn về điều bạn cần tìm."
+)
+NO_ANSWER = (
+    "Không có văn bản nào trong bộ sưu tập trả lời được câu hỏi này.\n"
+    "Bạn thử diễn đạt lại (dùng từ ngữ trong văn bản, ví dụ “phụ cấp ưu đãi”, “định mức tiết dạy”) "
+    "hoặc tra theo số hiệu bằng /vanban."
+)
+ANSWER_HEADER = "📌 <b>Đoạn trả lời sát nhất</b>"
+OTHER_HEADER = "📚 <b>Trong văn bản khác</b>"
+MORE_HEADER = "🔎 <b>Các đoạn liên quan tiếp theo</b> (từ {start})"
+NO_MORE = "Không còn đoạn liên quan nào khác."
+SOURCE = "📄 Nguồn: {source}"
+SOURCE_FILE = "tệp {name}"
+ISSUED_ON = "ngày {date}"
+ALSO_IN = "(cùng nội dung trong {count} văn bản khác)"
+ARTICLE_HEADER = "📖 <b>Toàn văn</b> – {source}"
+QUESTION_EXPIRED = "Câu hỏi này đã cũ, tôi không tìm lại được. Bạn gửi lại câu hỏi nhé."
+BUTTON_MORE = "Xem thêm"
+BUTTON_ARTICLE = "Toàn văn Điều này"
+BUTTON_UP = "👍"
+BUTTON_DOWN = "👎"
+BUTTON_CHOSEN = "{label} ✓"
+FEEDBACK_THANKS = "Cảm ơn bạn đã góp ý!"
+
+# --- Documents ---------------------------------------------------------------------------------
+VANBAN_USAGE = (
+    "Hãy gõ số hiệu sau /vanban, ví dụ: /vanban 182/2026/NĐ-CP, /vanban 66/2026 "
+    "hoặc /vanban nghi dinh 182."
+)
+VANBAN_NONE = (
+    "Không tìm thấy văn bản có số hiệu “{query}” trong bộ sưu tập. "
+    "Xem /danhsach để biết các văn bản hiện có."
+)
+VANBAN_CHOOSE = "Có {count} văn bản khớp với “{query}”, bạn chọn một:"
+CARD_TITLE = "📄 <b>{title}</b>"
+CARD_NUMBER = "Số hiệu: {value}"
+CARD_TYPE = "Loại văn bản: {value}"
+CARD_ISSUER = "Cơ quan ban hành: {value}"
+CARD_ISSUED = "Ngày ban hành: {value}"
+CARD_EFFECTIVE = "Ngày hiệu lực: {value}"
+CARD_SUMMARY = "Trích yếu: {value}"
+CARD_FILE = "Tệp: {value}"
+CARD_PASSAGES = "Số đoạn: {value}"
+CARD_CITED_BY = "<b>Được dẫn chiếu bởi:</b>"
+CARD_CITED_MORE = "… và {count} văn bản khác"
+CARD_SECTIONS = "Chọn một mục để xem nội dung:"
+CARD_NO_SECTIONS = "Văn bản không chia điều khoản."
+DOCUMENT_GONE = "Văn bản này không còn trong chỉ mục."
+SECTION_GONE = "Không tìm thấy mục này nữa (chỉ mục đã được cập nhật)."
+BUTTON_PREV = "◀ Trước"
+BUTTON_NEXT = "Sau ▶"
+LIST_HEADER = "📚 <b>Văn bản trong bộ sưu tập</b> ({count}), trang {page}/{pages}:"
+LIST_EMPTY = "Bộ sưu tập chưa có văn bản nào."
+NO_NUMBER = "không số hiệu"
+
+# --- Statistics --------------------------------------------------------------------------------
+STATS = (
+    "📊 <b>Thống kê</b>\n"
+    "Văn bản: {documents} · Đoạn: {chunks} (đã có vector: {embedded})\n"
+    "Câu hỏi hôm nay: {today} · 7 ngày qua: {week} · tổng: {total}\n"
+    "Tỉ lệ có câu trả lời (7 ngày): {answered}\n"
+    "Góp ý: 👍 {up} · 👎 {down}"
+)
+STATS_UNANSWERED = "<b>Câu hỏi chưa trả lời được nhiều nhất:</b>"
+STATS_NONE = "chưa có"
+
+# --- Permissions and unsupported input ---------------------------------------------------------
+NOT_MANAGER = "Xin lỗi, lệnh này chỉ dành cho cán bộ quản lý và quản trị viên."
+NOT_ADMIN = "Xin lỗi, chỉ quản trị viên mới được thêm, xoá văn bản hay cập nhật chỉ mục."
+UNKNOWN_COMMAND = "Tôi không biết lệnh này. Gõ /help để xem các lệnh có thể dùng."
+UNSUPPORTED_MESSAGE = (
+    "Tôi chỉ đọc được câu hỏi bằng chữ. Bạn hãy gõ câu hỏi, ví dụ: "
+    "“giáo viên được nghỉ hè bao nhiêu ngày?”"
+)
+ERROR = "Xin lỗi, đã có lỗi xảy ra khi xử lý yêu cầu. Bạn thử lại sau ít phút nhé."
+ADMIN_ERROR_REPORT = "⚠️ <b>Lỗi trong bot</b>\n{where}\n<pre>{error}</pre>"
+NOT_READY = "Chỉ mục đang được tạo, bạn thử lại sau ít phút nhé."
+
+# --- Uploads, deletion, reindex ----------------------------------------------------------------
+UPLOAD_UNSUPPORTED = "Không nhận tệp “{name}”: định dạng không hỗ trợ. Chỉ nhận {suffixes}."
+UPLOAD_TOO_LARGE = "Không nhận tệp “{name}”: tệp quá lớn ({size:.1f} MB, tối đa {limit:g} MB)."
+UPLOAD_BAD_NAME = "Không nhận tệp: tên tệp “{name}” không hợp lệ."
+UPLOAD_REJECTED = "Không thêm được tệp “{name}”: {reason}."
+UPLOAD_RECEIVED = "Đã nhận “{name}”, đang đọc và đưa vào chỉ mục…"
+UPLOAD_EXISTS = (
+    "Đã có tệp “{name}” trong bộ sưu tập. Thay thế bằng tệp mới? "
+    "Tệp cũ sẽ được giữ lại làm bản sao lưu."
+)
+UPLOAD_DONE = "✅ Đã thêm “{name}”.\nTiêu đề: {title}\nSố hiệu: {number}\nSố đoạn: {chunks}"
+UPLOAD_FAILED_INDEX = "Tệp “{name}” đã lưu nhưng không đưa được vào chỉ mục: {reason}."
+UPLOAD_CANCELLED = "Đã huỷ. Tệp cũ được giữ nguyên."
+UPLOAD_PENDING_GONE = "Yêu cầu này đã hết hạn, bạn gửi lại tệp nhé."
+BUTTON_REPLACE = "Thay thế"
+BUTTON_KEEP = "Giữ tệp cũ"
+BUILD_LOCKED = "Đang có một lượt cập nhật chỉ mục khác, bạn thử lại sau khi lượt đó xong nhé."
+BUILD_LOCKED_SAVED = (
+    "Đang có một lượt cập nhật chỉ mục khác. Tệp đã được lưu và sẽ vào chỉ mục "
+    "ở lượt cập nhật sau (/reindex)."
+)
+REINDEX_STARTED = "⏳ Bắt đầu cập nhật chỉ mục…"
+REINDEX_PROGRESS = "⏳ Đang cập nhật chỉ mục: {stage} {done}/{total}"
+STAGES = {"scan": "quét thư mục", "load": "đọc tệp", "embed": "tạo vector", "save": "ghi chỉ mục"}
+REINDEX_DONE = (
+    "✅ Đã cập nhật chỉ mục trong {seconds:.1f} giây.\n"
+    "Thêm: {added} · Sửa: {changed} · Xoá: {removed} · Lỗi: {failed}\n"
+    "Tổng: {documents} văn bản, {chunks} đoạn."
+)
+REINDEX_FAILED_ITEM = "• {doc_id}: {reason}"
+XOA_USAGE = "Hãy gõ tên tệp hoặc số hiệu sau /xoa, ví dụ: /xoa 182/2026/NĐ-CP"
+XOA_NONE = "Không tìm thấy văn bản “{query}”."
+XOA_CHOOSE = "Có {count} văn bản khớp với “{query}”, chọn văn bản cần xoá:"
+XOA_CONFIRM = "Xoá văn bản này khỏi bộ sưu tập?\n{source}\n(Tệp được chuyển vào thư mục sao lưu.)"
+XOA_DONE = "🗑 Đã xoá “{name}” khỏi bộ sưu tập."
+XOA_CANCELLED = "Đã huỷ, không xoá gì."
+BUTTON_DELETE = "Xoá"
+BUTTON_CANCEL = "Huỷ"
+
+# --- Console -------------------------------------------------------------------------------------
+CONSOLE_WELCOME = (
+    "Trợ lý văn bản giáo dục (chế độ dòng lệnh, không có TELEGRAM_BOT_TOKEN).\n"
+    "Gõ câu hỏi rồi Enter. /vanban <số hiệu>, /danhsach; thoát: /thoat hoặc Ctrl-D."
+)
+CONSOLE_PROMPT = "Bạn hỏi: "
+CONSOLE_BUILDING = "Chưa có chỉ mục, đang tạo chỉ mục từ {folder}…"
+CONSOLE_DENSE_READY = "Chỉ mục ngữ nghĩa (dense) đã sẵn sàng: câu trả lời từ giờ dùng cả vector."
+CONSOLE_DENSE_FAILED = "Không tạo được chỉ mục ngữ nghĩa: {error}. Vẫn trả lời bằng BM25."
+CONSOLE_BYE = "Tạm biệt!"
+CONSOLE_EXIT = "/thoat"
+CONFIG_ERROR = "Lỗi cấu hình: {error}"
+WEBHOOK_SECRET_MISSING = (
+    "bot.webhook_secret_env: biến môi trường {env} chưa được đặt (cần cho chế độ webhook)"
+)

@@ -1,0 +1,82 @@
+"""What the running bot keeps between updates, behind typed accessors on ``bot_data``.
+
+The engine and the journal are opened once in ``post_init`` (see :mod:`bot.app`); handlers
+reach them through :func:`state_of` instead of poking at ``bot_data`` keys.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.journal import Journal
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from telegram.ext import Application, ContextTypes
+
+    from index.embedders import Embedder
+    from index.engine import Engine
+
+STATE_KEY = "state"
+SETTINGS_KEY = "settings"
+EMBEDDER_KEY = "embedder"
+
+
+@dataclass
+class Pending:
+    """An administrator's action waiting for a confirmation button."""
+
+    user_id: int
+    kind: str
+    """"replace" (an upload over an existing file) or "delete"."""
+    target: Path
+    staged: Path | None = None
+
+
+@dataclass
+class BotState:
+    """Heavy objects and small in-memory tables shared by all handlers."""
+
+    settings: Settings
+    engine: Engine
+    journal: Journal
+    embedder: Embedder | None = None
+    build_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    pending: dict[str, Pending] = field(default_factory=dict)
+    questions: OrderedDict[int, str] = field(default_factory=OrderedDict)
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    max_questions: int = 2048
+
+    def remember(self, qid: int, question: str) -> None:
+        """Keep a question in the small LRU used by the answer buttons."""
+        self.questions[qid] = question
+        self.questions.move_to_end(qid)
+        while len(self.questions) > self.max_questions:
+            self.questions.popitem(last=False)
+
+    def recall(self, qid: int) -> str | None:
+        """A question from the LRU (None when evicted: look in the journal)."""
+        question = self.questions.get(qid)
+        if question is not None:
+            self.questions.move_to_end(qid)
+        return question
+
+
+def doc_key(doc_id: str) -> str:
+    """Short stable key of a document for callback data (64-byte limit)."""
+    return hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:10]
+
+
+def state_of(context: ContextTypes.DEFAULT_TYPE) -> BotState:
+    """The bot's state (opened in post_init)."""
+    return context.application.bot_data[STATE_KEY]
+
+
+def settings_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Settings:
+    """The settings given to build_application."""
+    return application.bot_data[SETTINGS_KEY]

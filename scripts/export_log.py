@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Export the bot's journal (questions, top hits, abstain, latency, feedback) to CSV.
+
+Usage:
+    python scripts/export_log.py                      # CSV on standard output
+    python scripts/export_log.py -o log.csv --days 7  # last 7 days into a file
+    python scripts/export_log.py --journal data/journal.sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+from bot import messages
+from bot.journal import EXPORT_COLUMNS, Journal
+from bot.settings import load_settings
+from index.settings import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def export(journal_path: Path, out: object, days: float | None = None) -> int:
+    """Write the journal as CSV to a text stream; returns the number of rows."""
+    journal = Journal(journal_path)
+    since = time.time() - days * 86400 if days else None
+    writer = csv.writer(out)  # type: ignore[arg-type]
+    writer.writerow(EXPORT_COLUMNS)
+    rows = 0
+    try:
+        for row in journal.export_rows(since):
+            writer.writerow(row)
+            rows += 1
+    finally:
+        journal.close()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments and export."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yaml")
+    parser.add_argument("--journal", type=Path, help="journal file (default: bot.journal_path)")
+    parser.add_argument("-o", "--output", type=Path, help="CSV file (default: standard output)")
+    parser.add_argument("--days", type=float, help="only the last N days")
+    args = parser.parse_args(argv)
+    path = args.journal
+    if path is None:
+        try:
+            path = load_settings(args.config).bot.journal_path
+        except ConfigError as exc:
+            print(messages.CONFIG_ERROR.format(error=exc), file=sys.stderr)
+            return 2
+    if not path.exists():
+        print(f"no journal at {path}", file=sys.stderr)
+        return 1
+    if args.output:
+        with args.output.open("w", encoding="utf-8-sig", newline="") as out:
+            rows = export(path, out, args.days)
+        print(f"{rows} questions -> {args.output}", file=sys.stderr)
+    else:
+        export(path, sys.stdout, args.days)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""``python -m bot`` without a token: a console chat that builds the index it needs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = Path(__file__).parent / "data" / "corpus"
+
+
+def _run(
+    config: Path, stdin: str, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONIOENCODING="utf-8")
+    env.update(extra_env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(config)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+
+def _config(tmp_path: Path, bot_section: str = "") -> Path:
+    shutil.copytree(CORPUS, tmp_path / "docs")
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "documents_dir: docs\nindex_dir: index\nembedding:\n  backend: none\n"
+        "bot:\n  journal_path: data/journal.sqlite\n" + bot_section,
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_console_builds_the_index_and_answers_with_a_source(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    questions = (
+        "phụ cấp ưu đãi nhà giáo trường trung học cơ sở là bao nhiêu\n"
+        "/vanban 59/2026\n/thoat\nkhông đọc tới đây\n"
+    )
+    done = _run(config, questions)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Chưa có chỉ mục" in out
+    assert (tmp_path / "index").is_dir()
+    assert "182/2026/NĐ-CP" in out and "Nguồn:" in out
+    assert "<b>" not in out and "&amp;" not in out  # HTML rendered as plain text
+    assert "Thông tư 59/2026/TT-BGDĐT" in out
+    assert out.rstrip().endswith("Tạm biệt!")
+    assert "Traceback" not in done.stderr
+
+    # Second start: the index exists, EOF (Ctrl-D) ends the chat cleanly.
+    again = _run(config, "nha giao thinh giang la gi\n")
+    assert again.returncode == 0, again.stderr
+    assert "Chưa có chỉ mục" not in again.stdout
+    assert "59/2026/TT-BGDĐT" in again.stdout and again.stdout.rstrip().endswith("Tạm biệt!")
+
+
+def test_bad_setting_stops_start_up_with_its_name(tmp_path: Path) -> None:
+    config = _config(tmp_path, "  max_question_chars: nhiều\n  colour: blue\n")
+    done = _run(config, "")
+    assert done.returncode == 2
+    assert "bot.max_question_chars" in done.stderr and "Traceback" not in done.stderr
+    config.write_text(config.read_text().replace("  max_question_chars: nhiều\n", ""))
+    done = _run(config, "")
+    assert done.returncode == 2 and "bot.colour: unknown setting" in done.stderr
+    config.write_text("documents_dir: docs\nbot:\n  admin_ids: [abc]\n")
+    done = _run(config, "")
+    assert done.returncode == 2 and "bot.admin_ids" in done.stderr

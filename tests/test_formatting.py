@@ -1,0 +1,180 @@
+"""Telegram HTML formatting: escaping, highlighting, the 4096 limit, sources and pages."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from bot import messages
+from bot.formatting import (
+    MAX_MESSAGE,
+    answer_blocks,
+    best_sentence,
+    document_card,
+    excerpt,
+    html_to_text,
+    pack,
+    sections,
+    select_answer,
+    size,
+    source_line,
+    split_html,
+)
+from index.models import Chunk, DocumentInfo, Hit, SearchResult
+
+
+def doc(
+    doc_id: str, number: str | None = "182/2026/NĐ-CP", title: str = "Nghị định phụ cấp"
+) -> DocumentInfo:
+    return DocumentInfo(
+        doc_id=doc_id,
+        title=title,
+        number=number,
+        doc_type="Nghị định",
+        issuer="Chính phủ",
+        issued="2026-05-22",
+        effective=None,
+        summary=None,
+        cites=(),
+        content_hash="x",
+        size_chars=100,
+        n_chunks=3,
+    )
+
+
+def hit(
+    doc_info: DocumentInfo, text: str, chunk_id: int = 0, section: str = "Điều 3 > Khoản 5"
+) -> Hit:
+    chunk = Chunk(chunk_id, doc_info.doc_id, text, section, 0, len(text))
+    return Hit(chunk, doc_info, 1.0)
+
+
+class TagChecker(HTMLParser):
+    """Fails on tags Telegram does not accept or that are not balanced."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        assert tag in {"b", "i", "pre", "code", "a", "u", "s"}, tag
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack.pop() == tag, tag
+
+
+def assert_valid_html(text: str) -> None:
+    checker = TagChecker()
+    checker.feed(text)
+    checker.close()
+    assert checker.stack == []
+    assert not re.search(r"<(?!/?(b|i|pre|code|a|u|s)\b)", text), text
+
+
+def test_document_text_is_escaped() -> None:
+    nasty = doc("van-ban/<script>.md", number="1/2026/<b>", title="A & B <i>")
+    h = hit(nasty, "Điều kiện: a < b && c > d <b>không in đậm</b>.")
+    result = SearchResult("a < b", (h,), False, 0.9, 1.0, "bm25")
+    text = "\n\n".join(answer_blocks(result, 3, 700))
+    assert "&lt;script&gt;" in text and "&amp;&amp;" in text and "&lt;b&gt;không" in text
+    assert_valid_html(text)
+
+
+def test_best_sentence_is_highlighted_accent_insensitively() -> None:
+    text = (
+        "Điều 3. Mức phụ cấp. Nhà giáo dạy ở vùng khó khăn được hưởng phụ cấp 70%. "
+        "Nhân sự hỗ trợ giáo dục hưởng 20%."
+    )
+    span = best_sentence(text, "nha giao vung kho khan huong bao nhieu")
+    assert span is not None
+    assert text[span[0] : span[1]].startswith("Nhà giáo dạy ở vùng khó khăn")
+    html = excerpt(text, "nha giao vung kho khan huong bao nhieu", 700)
+    assert "<b>Nhà giáo dạy ở vùng khó khăn được hưởng phụ cấp 70%.</b>" in html
+
+
+def test_long_passage_excerpt_keeps_the_best_sentence() -> None:
+    filler = "Nội dung không liên quan đến câu hỏi này. " * 60
+    text = filler + "Giáo viên mầm non được hưởng phụ cấp ưu đãi 70%. " + filler
+    html = excerpt(text, "giáo viên mầm non phụ cấp", 300)
+    assert "<b>Giáo viên mầm non được hưởng phụ cấp ưu đãi 70%.</b>" in html
+    assert len(html_to_text(html)) <= 310
+    assert html.startswith("…") and html.endswith("…")
+
+
+def test_split_never_exceeds_limit_and_keeps_tags_balanced() -> None:
+    para = "Đoạn <b>in đậm rất dài " + "chữ " * 400 + "</b> kết thúc & xong."
+    text = "\n\n".join([para] * 6)
+    pieces = split_html(text)
+    assert len(pieces) > 1
+    for piece in pieces:
+        assert size(piece) <= MAX_MESSAGE
+        assert_valid_html(piece)
+    joined = html_to_text(" ".join(pieces))
+    assert joined.split() == html_to_text(text).split()
+
+
+def test_split_counts_emoji_as_two_units() -> None:
+    text = "📌" * 3000
+    pieces = split_html(text)
+    assert all(size(p) <= MAX_MESSAGE for p in pieces)
+    assert "".join(pieces) == text
+
+
+def test_pack_cuts_at_passage_boundaries() -> None:
+    blocks = [f"<b>Đoạn {i}</b>\n" + "x " * 900 for i in range(5)]
+    packed = pack(blocks)
+    assert len(packed) >= 3
+    for message in packed:
+        assert size(message) <= MAX_MESSAGE
+        assert message.startswith("<b>Đoạn ")  # every message starts at a passage
+        assert_valid_html(message)
+
+
+def test_answer_takes_other_passages_from_other_documents() -> None:
+    a, b, c = doc("a.md"), doc("b.md", "5/2026/TT-BGDĐT"), doc("c.md", None, "Tin tức")
+    hits = (hit(a, "một", 1), hit(a, "hai", 2), hit(b, "ba", 3), hit(b, "bốn", 4), hit(c, "năm", 5))
+    chosen = select_answer(hits, 3)
+    assert [h.chunk.chunk_id for h in chosen] == [1, 3, 5]
+    # A second file carrying the same số hiệu is a copy, not another document.
+    copy = doc("copy-of-a.md", "182/2026/nđ-cp")
+    hits = (hit(a, "một", 1), hit(copy, "một", 2), hit(c, "năm", 5))
+    assert [h.chunk.chunk_id for h in select_answer(hits, 3)] == [1, 5]
+
+
+def test_abstained_result_says_nothing_answers() -> None:
+    h = hit(doc("a.md"), "Cây cà phê cần tưới nước.")
+    result = SearchResult("lương hưu bao nhiêu", (h,), True, 0.1, 1.0, "bm25")
+    blocks = answer_blocks(result, 3, 700)
+    assert blocks == [messages.NO_ANSWER]
+    assert "cà phê" not in blocks[0]
+
+
+def test_source_line_names_number_title_date_section_and_file() -> None:
+    line = source_line(doc("van-ban/nd-182.md"), "Điều 3 > Khoản 5")
+    text = html_to_text(line)
+    for part in (
+        "182/2026/NĐ-CP",
+        "Nghị định phụ cấp",
+        "22/05/2026",
+        "Điều 3 > Khoản 5",
+        "nd-182.md",
+    ):
+        assert part in text
+
+
+def test_card_and_sections() -> None:
+    d = doc("a.md")
+    card = document_card(d, [doc("b.md", "5/2026/TT-BGDĐT", "Thông tư <dẫn chiếu>")])
+    assert "5/2026/TT-BGDĐT" in card and "&lt;dẫn chiếu&gt;" in card
+    assert_valid_html(card)
+    chunks = [
+        Chunk(0, "a.md", "x", "Chương I > Điều 1", 0, 1),
+        Chunk(1, "a.md", "x", "Chương I > Điều 1 > Khoản 2", 1, 2),
+        Chunk(2, "a.md", "x", "Chương II > Điều 3 > Khoản 1", 2, 3),
+    ]
+    assert sections(chunks) == [("Điều 1", 0), ("Điều 3", 2)]
+
+
+def test_html_to_text_unescapes() -> None:
+    assert html_to_text("<b>a &lt; b</b> &amp; <i>c</i>") == "a < b & c"

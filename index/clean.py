@@ -26,6 +26,7 @@ _BOILERPLATE = re.compile(
     r"|(?:quay lại\s*)?(?:in bài viết|in trang|bản in)(?:\s*gửi email)?"
     r"|quay lại|về đầu trang|gửi email|gửi bài viết|gửi cho bạn bè|chia sẻ"
     r"|chưa có bình luận nào(?: cho bài viết)?|xem tin theo ngày|đăng nhập|tìm kiếm"
+    r"|-{3}\s*page\s*-{3}"  # page-break markers left by PDF-to-Markdown converters
     r")\s*$",
     re.IGNORECASE,
 )

@@ -313,6 +313,11 @@ class Engine:
                 citing.append(other)
         return sorted(citing, key=lambda d: (d.issued or "", d.title), reverse=True)
 
+    def chunk(self, chunk_id: int) -> Chunk | None:
+        """A passage by its id (ids stay stable while its document is unchanged)."""
+        position = self._state.position.get(chunk_id)
+        return None if position is None else self._state.chunks[position]
+
     def chunks(self, doc_id: str) -> list[Chunk]:
         """Passages of one document in reading order."""
         return [self._state.chunks[p] for p in self._state.by_doc.get(doc_id, [])]

@@ -7,6 +7,7 @@ question words are dropped from the *query* only (see :mod:`index.lexicon`).
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections import Counter
 from pathlib import Path
@@ -16,6 +17,9 @@ import numpy as np
 
 from index.lexicon import QUESTION_WORDS, expand
 from index.textnorm import tokens
+
+# bm25s sets its own logger to DEBUG on import, which prints into terminals; quiet it.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 def query_tokens(question: str, expand_abbreviations: bool = True) -> list[str]:

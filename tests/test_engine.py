@@ -143,3 +143,15 @@ def test_search_latency_is_small(tmp_path, corpus):
     for _ in range(50):
         engine.search("giáo viên được phụ cấp bao nhiêu")
     assert (time.perf_counter() - started) / 50 < 0.05
+
+
+def test_chunk_by_id_is_stable_across_an_unrelated_reindex(tmp_path, corpus):
+    settings = make_settings(tmp_path, corpus)
+    build_index(settings)
+    engine = Engine.open(settings)
+    hit = engine.search("thời điểm đánh giá xếp loại viên chức").hits[0]
+    (corpus / "moi.txt").write_text("Một thông báo mới về lịch học.", encoding="utf-8")
+    build_index(settings)
+    assert engine.reload()
+    assert engine.chunk(hit.chunk.chunk_id) == hit.chunk
+    assert engine.chunk(10**9) is None

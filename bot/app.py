@@ -104,7 +104,7 @@ def _register(app: App) -> None:
             MessageHandler(filters.Document.ALL & private & new, uploads.upload),
             MessageHandler(private & new, common.unsupported),
             CallbackQueryHandler(ask.more, pattern=r"^m:\d+:\d+$"),
-            CallbackQueryHandler(ask.article, pattern=r"^a:\d+:\d+:\d+$"),
+            CallbackQueryHandler(ask.article, pattern=r"^a:\d+$"),
             CallbackQueryHandler(ask.feedback, pattern=r"^f:\d+:-?1$"),
             CallbackQueryHandler(documents.show_document, pattern=r"^d:\w+$"),
             CallbackQueryHandler(documents.show_section, pattern=r"^s:\w+:\d+$"),

@@ -21,7 +21,7 @@ from index.models import Hit
 logger = logging.getLogger(__name__)
 
 
-def answer_keyboard(qid: int, chosen: int | None = None) -> InlineKeyboardMarkup:
+def answer_keyboard(qid: int, chunk_id: int, chosen: int | None = None) -> InlineKeyboardMarkup:
     """Buttons under a first answer; chosen marks the feedback already given."""
     up, down = messages.BUTTON_UP, messages.BUTTON_DOWN
     if chosen == 1:
@@ -32,7 +32,7 @@ def answer_keyboard(qid: int, chosen: int | None = None) -> InlineKeyboardMarkup
         [
             [
                 InlineKeyboardButton(messages.BUTTON_MORE, callback_data=f"m:{qid}:1"),
-                InlineKeyboardButton(messages.BUTTON_ARTICLE, callback_data=f"a:{qid}:0:0"),
+                InlineKeyboardButton(messages.BUTTON_ARTICLE, callback_data=f"a:{chunk_id}"),
             ],
             [
                 InlineKeyboardButton(up, callback_data=f"f:{qid}:1"),
@@ -104,7 +104,9 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         latency_ms=(time.perf_counter() - started) * 1000,
     )
     state.remember(qid, question)
-    markup = None if result.abstained or not result.hits else answer_keyboard(qid)
+    markup = None
+    if not result.abstained and result.hits:
+        markup = answer_keyboard(qid, result.hits[0].chunk.chunk_id)
     await send_blocks(message, blocks, markup, quote=not is_private(update))
 
 
@@ -158,10 +160,10 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             [
                 InlineKeyboardButton(
                     f"{messages.BUTTON_ARTICLE} #{offset + 1 + i}",
-                    callback_data=f"a:{qid}:{offset}:{i}",
+                    callback_data=f"a:{hit.chunk.chunk_id}",
                 )
             ]
-            for i in range(len(hits))
+            for i, hit in enumerate(hits)
         ]
         rows.append(
             [InlineKeyboardButton(messages.BUTTON_MORE, callback_data=f"m:{qid}:{next_offset}")]
@@ -173,23 +175,16 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the whole article (Điều) around a passage of an answer."""
     query = update.callback_query
-    _, qid_text, offset_text, index_text = query.data.split(":")
-    qid, offset, index = int(qid_text), int(offset_text), int(index_text)
-    state = state_of(context)
-    question = await _question_of(state, qid)
-    if question is None:
-        await query.answer(messages.QUESTION_EXPIRED, show_alert=True)
-        return
+    chunk_id = int(query.data.split(":")[1])
+    engine = state_of(context).engine
+    chunk = engine.chunk(chunk_id)
+    doc = engine.document(chunk.doc_id) if chunk else None
     await query.answer()
-    hits, _ = await asyncio.to_thread(
-        page_hits, state.engine, question, offset, state.settings.bot.answer_passages
-    )
-    if index >= len(hits):
+    if chunk is None or doc is None:
         await update.effective_message.reply_text(messages.SECTION_GONE)
         return
-    hit = hits[index]
-    text = await asyncio.to_thread(state.engine.article_text, hit.chunk)
-    await send_blocks(update.effective_message, article_blocks(hit, text))
+    text = await asyncio.to_thread(engine.article_text, chunk)
+    await send_blocks(update.effective_message, article_blocks(Hit(chunk, doc, 0.0), text))
 
 
 async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -204,7 +199,14 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(messages.QUESTION_EXPIRED, show_alert=True)
         return
     await query.answer(messages.FEEDBACK_THANKS)
+    buttons = query.message.reply_markup.inline_keyboard if query.message.reply_markup else ()
+    article_data = [
+        b.callback_data for row in buttons for b in row if str(b.callback_data).startswith("a:")
+    ]
+    if not article_data:
+        return
+    chunk_id = int(article_data[0].split(":")[1])
     try:
-        await query.edit_message_reply_markup(answer_keyboard(qid, chosen=value))
+        await query.edit_message_reply_markup(answer_keyboard(qid, chunk_id, chosen=value))
     except TelegramError:
         logger.debug("could not mark the feedback button", exc_info=True)

@@ -126,10 +126,16 @@ def default_index_dir(name: str, docs: Path, settings: IndexSettings) -> Path:
     return ROOT / "data" / "eval-index" / f"{name}-{settings.embedding.backend}-{digest}"
 
 
+_printed: dict[str, int] = {}
+
+
 def _progress(stage: str, done: int, total: int) -> None:
-    if stage != "embed" and done != total:
+    """Print a build stage's progress each time it passes another tenth."""
+    if not total:
         return
-    if total and (done == total or done % max(1, total // 10) == 0):
+    tenth = done * 10 // total
+    if done == total or tenth > _printed.get(stage, -1):
+        _printed[stage] = tenth
         print(f"    {stage}: {done}/{total}", file=sys.stderr, flush=True)
 
 

@@ -201,7 +201,10 @@ class Engine:
         order = sorted(fused, key=lambda p: -fused[p])
         if cfg.collapse_duplicates:
             grouped = collapse(
-                order, lambda p: state.chunks[p].text, lambda p: state.chunks[p].doc_id
+                order,
+                lambda p: state.chunks[p].text,
+                lambda p: state.chunks[p].doc_id,
+                limit=max(20, offset + 3 * k),
             )
         else:
             grouped = [(p, []) for p in order]

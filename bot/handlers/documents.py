@@ -89,6 +89,14 @@ async def vanban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     engine = state_of(context).engine
     found = await asyncio.to_thread(engine.find_by_number, query)
     if not found:
+        citing = await asyncio.to_thread(engine.citing, query)
+        if citing:
+            lines = "\n".join(f"• {document_label(d)}" for d in citing[:15])
+            text = messages.VANBAN_ONLY_CITED.format(
+                query=esc(query), count=len(citing), docs=lines
+            )
+            await message.reply_text(text, reply_markup=choice_keyboard(citing[:15], "d"))
+            return
         await message.reply_text(messages.VANBAN_NONE.format(query=esc(query)))
     elif len(found) > 1:
         await message.reply_text(

@@ -8,6 +8,7 @@ serving the old build until the new one is fully loaded.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 from index import store
 from index.builder import embed_text, signature
 from index.chunking import article_of
-from index.docnumbers import parse_reference, ref_matches
+from index.docnumbers import find_numbers, parse_reference, ref_matches
 from index.embedders import Embedder, make_embedder
 from index.fusion import collapse, coverage, weighted_rrf
 from index.lexical import LexicalIndex, query_tokens
@@ -54,6 +55,7 @@ class _Loaded:
     position: dict[int, int]
     all_cites: frozenset[str] = field(default_factory=frozenset)
     tones: ToneRestorer | None = None
+    mentions: dict[tuple, set[int]] = field(default_factory=dict)
 
 
 def _load(folder: Path, nprobe: int) -> _Loaded:
@@ -195,8 +197,15 @@ class Engine:
         refs = parse_reference(question) if cfg.number_boost else []
         named = self._named_documents(question) if refs else set()
         unknown_number = bool(refs) and not named and not self._cited_anywhere(refs)
+        mentioning: set[int] = set()
         if named:
             self._boost(fused, named, lexical_scores, state)
+        elif refs and not unknown_number:
+            mentioning = self._mentioning(refs, state)
+            for pos in mentioning:  # passages that cite the number the question names
+                fused[pos] = (
+                    fused.get(pos, 0.0) + NUMBER_BOOST / 2 + float(lexical_scores[pos]) / 1000
+                )
         order = sorted(fused, key=lambda p: -fused[p])
         if cfg.collapse_duplicates:
             grouped = collapse(
@@ -210,6 +219,9 @@ class Engine:
         evidence = self._evidence(question, grouped[0][0], state) if grouped else 0.0
         if named and grouped and state.chunks[grouped[0][0]].doc_id in named:
             evidence = max(evidence, 1.0)
+        if grouped and grouped[0][0] in mentioning:
+            evidence = max(evidence, 1.0)
+            named = {state.chunks[grouped[0][0]].doc_id}
         if unknown_number:  # names a document the collection neither holds nor cites
             evidence = 0.0
         abstained = evidence < cfg.abstain_threshold
@@ -274,6 +286,33 @@ class Engine:
         """True when some document of the collection mentions one of these numbers."""
         cites = self._state.all_cites
         return any(ref_matches(ref, cite) for ref in refs for cite in cites)
+
+    def _mentioning(self, refs: list, state: _Loaded) -> set[int]:
+        """Positions of passages, in documents citing one of the numbers, that mention it."""
+        key = tuple(refs)
+        if key not in state.mentions:
+            if len(state.mentions) > 1000:
+                state.mentions.clear()
+            state.mentions[key] = self._find_mentions(refs, state)
+        return state.mentions[key]
+
+    @staticmethod
+    def _find_mentions(refs: list, state: _Loaded) -> set[int]:
+        citing = [
+            doc_id
+            for doc_id, doc in state.docs.items()
+            if any(ref_matches(ref, cite) for cite in doc.cites for ref in refs)
+        ]
+        patterns = [re.compile(rf"(?<!\d)0*{re.escape(ref.num)}(?!\d)") for ref in refs]
+        found = set()
+        for doc_id in citing:
+            for pos in state.by_doc.get(doc_id, []):
+                text = state.chunks[pos].text
+                if any(p.search(text) for p in patterns) and any(
+                    ref_matches(ref, n) for n in find_numbers(text) for ref in refs
+                ):
+                    found.add(pos)
+        return found
 
     @staticmethod
     def _boost(

@@ -155,3 +155,18 @@ def test_chunk_by_id_is_stable_across_an_unrelated_reindex(tmp_path, corpus):
     assert engine.reload()
     assert engine.chunk(hit.chunk.chunk_id) == hit.chunk
     assert engine.chunk(10**9) is None
+
+
+def test_question_naming_a_cited_number_finds_the_citing_passage(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    result = engine.search("nghị quyết 29 nói về gì")
+    assert not result.abstained
+    assert result.hits[0].doc.doc_id == "tin-tuc/hoi-nghi-so-ket.txt"
+    assert "29-NQ/TW" in result.hits[0].chunk.text
+    assert [d.doc_id for d in engine.citing("29-NQ/TW")] == ["tin-tuc/hoi-nghi-so-ket.txt"]
+
+
+def test_question_naming_a_number_nobody_holds_or_cites_abstains(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    result = engine.search("thông tư 32/2020 quy định sĩ số tối đa mỗi lớp")
+    assert result.abstained and result.evidence == 0.0

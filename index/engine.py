@@ -199,7 +199,7 @@ class Engine:
         unknown_number = bool(refs) and not named and not self._cited_anywhere(refs)
         mentioning: set[int] = set()
         if named:
-            self._boost(fused, named, lexical_scores, state)
+            self._boost(fused, named, question, lexical_scores, state)
         elif refs and not unknown_number:
             mentioning = self._mentioning(refs, state)
             for pos in mentioning:  # passages that cite the number the question names
@@ -314,15 +314,28 @@ class Engine:
                     found.add(pos)
         return found
 
-    @staticmethod
     def _boost(
-        fused: dict[int, float], named: set[str], lexical: np.ndarray, state: _Loaded
+        self,
+        fused: dict[int, float],
+        named: set[str],
+        question: str,
+        lexical: np.ndarray,
+        state: _Loaded,
     ) -> None:
-        """Put passages of the documents a question names by number first."""
+        """Put passages of the documents a question names by number first.
+
+        They are ordered by the lexical score of the question; a question that only names the
+        document ("66/2026 quy định gì") gets its scope article or summary first.
+        """
+        rest = [t for t in self._lexical_query(question, None) if not _NUMBERISH.search(t)]
+        rest = [t for t in rest if not all(fold(w) in _GENERIC for w in t.lstrip("~").split("_"))]
         for doc_id in named:
             positions = state.by_doc.get(doc_id, [])
-            best = sorted(positions, key=lambda p: -lexical[p])[:5]
-            for rank, pos in enumerate(best):
+            if rest:
+                order = sorted(positions, key=lambda p: -lexical[p])
+            else:  # the question only names the document: what is it about?
+                order = sorted(positions, key=lambda p: (-_overview(state.chunks[p]), p))
+            for rank, pos in enumerate(order[:5]):
                 fused[pos] = fused.get(pos, 0.0) + NUMBER_BOOST / (1 + rank * 0.1)
 
     def _evidence(self, question: str, position: int, state: _Loaded) -> float:
@@ -424,6 +437,20 @@ class Engine:
         start = min(c.start for c in same)
         end = max(c.end for c in same)
         return text[start:end] if text else chunk.text
+
+
+_NUMBERISH = re.compile(r"\d")
+# Words of a question that name a document rather than ask about it.
+_GENERIC = frozenset(
+    "nghi dinh quyet thong tu chi thi ke hoach cong van ket luan luat so nd nq tt qd ct kh cv "
+    "cp tw bgddt ttg qh quy dinh noi ve gi van ban".split()
+)
+_OVERVIEW = re.compile(r"phạm vi điều chỉnh|trích yếu|tóm tắt|đối tượng áp dụng", re.IGNORECASE)
+
+
+def _overview(chunk: Chunk) -> int:
+    """1 for passages that say what a document is about (scope article, summary)."""
+    return int(bool(_OVERVIEW.search(chunk.context) or _OVERVIEW.search(chunk.section)))
 
 
 def _top(scores: np.ndarray, n: int) -> list[int]:

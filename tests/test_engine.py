@@ -170,3 +170,10 @@ def test_question_naming_a_number_nobody_holds_or_cites_abstains(tmp_path, corpu
     engine = _engine(tmp_path, corpus)
     result = engine.search("thông tư 32/2020 quy định sĩ số tối đa mỗi lớp")
     assert result.abstained and result.evidence == 0.0
+
+
+def test_question_only_naming_a_document_gets_its_scope_first(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    top = engine.search("nghị định 182/2026 quy định gì").hits[0]
+    assert top.doc.number == "182/2026/NĐ-CP"
+    assert top.chunk.section == "Điều 1" and "Phạm vi điều chỉnh" in top.chunk.text

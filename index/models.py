@@ -73,6 +73,8 @@ class Hit:
     score: float
     copies: tuple[str, ...] = ()
     """doc_ids of other documents holding the same passage (collapsed duplicates)."""
+    superseded_by: str | None = None
+    """Number of a document in the collection that replaced this passage's source text."""
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,14 @@ path and for /vanban-style lookups.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from index.docnumbers import NumberRef, find_numbers, parse_reference, ref_matches
-from index.models import DocumentInfo
-from index.snapshot import Snapshot
+from index.docnumbers import NumberRef, find_numbers, number_key, parse_reference, ref_matches
+from index.models import Chunk, DocumentInfo
 from index.textnorm import fold, normalize_line
+
+if TYPE_CHECKING:  # the snapshot loader uses superseded_numbers below
+    from index.snapshot import Snapshot
 
 MAX_CACHED = 1000
 
@@ -99,3 +102,60 @@ def cited_by(snapshot: Snapshot, doc_id: str) -> list[DocumentInfo]:
             )
         ]
     )
+
+
+_SOURCE_NOTE = re.compile(r"\bsố ([0-9][^\s)]*)\)")
+_KIND = r"(?:nghị định|thông tư(?: liên tịch)?|quyết định|nghị quyết|luật|chỉ thị)"
+# What a passage says it replaces. Each pattern's group 1 holds the replaced numbers:
+# "Thông tư này thay thế Thông tư số 09/2020/TT-BGDĐT ...",
+# "Nghị định số 90/2020/NĐ-CP ... hết hiệu lực thi hành kể từ ngày Nghị định này có hiệu lực",
+# "- Bãi bỏ: Quyết định số 244/2005/QĐ-TTg ..." (a line of the repealing document).
+_REPLACES = (
+    re.compile(rf"{_KIND} này thay thế (.{{0,400}}?)(?:\.\s|$)", re.IGNORECASE),
+    re.compile(
+        rf"([^.;]{{0,400}}?) hết hiệu lực(?: thi hành)? (?:kể )?từ ngày {_KIND} này có hiệu lực",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^[-*•\s]*bãi bỏ\s*:?\s+(?!bởi)([^\n]{0,400})", re.IGNORECASE | re.MULTILINE),
+)
+
+
+_CANDIDATE = re.compile(r"thay thế|hết\s+hiệu\s+lực|bãi bỏ", re.IGNORECASE)
+
+
+def superseded_numbers(docs: dict[str, DocumentInfo], chunks: list[Chunk]) -> dict[str, str]:
+    """Number key of each text that a passage of the collection replaces -> the replacing number.
+
+    The replacing text is the passage's source (the document, or the decree an article of a
+    codification comes from). Only explicit sentences count; a codification's notes that an
+    article "được bãi bỏ bởi ..." are not read as replacing whole documents.
+    """
+    replaced: dict[str, str] = {}
+    for chunk in chunks:
+        if not _CANDIDATE.search(chunk.text):
+            continue
+        replacing = source_number(chunk, docs[chunk.doc_id])
+        if not replacing:
+            continue
+        own = number_key(replacing)
+        flat = " ".join(chunk.text.split())  # PDF line breaks cut sentences ("hết hiệu\nlực")
+        for pattern, text in zip(_REPLACES, (flat, flat, chunk.text), strict=True):
+            for match in pattern.finditer(text):
+                for number in find_numbers(match.group(1)):
+                    key = number_key(number)
+                    if key != own and "/" in number:
+                        replaced.setdefault(key, replacing)
+    return replaced
+
+
+def source_number(chunk: Chunk, doc: DocumentInfo) -> str | None:
+    """The number of the text a passage comes from: the article's source note in a
+    codification ("Điều 13 Nghị định số 90/2020/NĐ-CP"), else the document's own number."""
+    match = _SOURCE_NOTE.search(chunk.section)
+    return match.group(1) if match else doc.number
+
+
+def superseded_by(snapshot: Snapshot, chunk: Chunk) -> str | None:
+    """Number of the document in the collection that replaced this passage's source, if any."""
+    number = source_number(chunk, snapshot.docs[chunk.doc_id])
+    return snapshot.superseded.get(number_key(number)) if number else None

@@ -9,6 +9,7 @@ from typing import Any
 from index import store
 from index.lexical import LexicalIndex
 from index.models import Chunk, DocumentInfo
+from index.references import superseded_numbers
 from index.tones import ToneRestorer
 from index.vectors import VectorIndex
 
@@ -28,6 +29,8 @@ class Snapshot:
     position: dict[int, int]
     all_cites: frozenset[str] = field(default_factory=frozenset)
     tones: ToneRestorer | None = None
+    superseded: dict[str, str] = field(default_factory=dict)
+    """Number key of a replaced document -> number of the document that replaced it."""
     mentions: dict[tuple, set[int]] = field(default_factory=dict)
 
 
@@ -58,4 +61,5 @@ def load_snapshot(folder: Path, nprobe: int) -> Snapshot:
         tones=ToneRestorer.load(folder / "tones.json")
         if (folder / "tones.json").exists()
         else None,
+        superseded=superseded_numbers(docs, chunks),
     )

@@ -42,6 +42,7 @@ def hit_json(hit: Hit, rank: int) -> dict:
         "doc_type": doc.doc_type,
         "issued": doc.issued,
         "copies": list(hit.copies),
+        "superseded_by": hit.superseded_by,
     }
 
 
@@ -67,6 +68,8 @@ def print_result(result: SearchResult) -> None:
         print(f"\n[{n}] {source}\n    {doc.doc_id}  (score {hit.score:.4f})")
         if hit.copies:
             print(f"    cũng có trong: {', '.join(hit.copies)}")
+        if hit.superseded_by:
+            print(f"    ⚠ văn bản gốc đã được thay thế bởi {hit.superseded_by}")
         print("    " + hit.chunk.text[:700].replace("\n", "\n    "))
     print(f"\n{result.latency_ms:.1f} ms, mode {result.mode}")
 

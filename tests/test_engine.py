@@ -177,3 +177,37 @@ def test_question_only_naming_a_document_gets_its_scope_first(tmp_path, corpus):
     top = engine.search("nghị định 182/2026 quy định gì").hits[0]
     assert top.doc.number == "182/2026/NĐ-CP"
     assert top.chunk.section == "Điều 1" and "Phạm vi điều chỉnh" in top.chunk.text
+
+
+OLD_DECREE = """---
+title: "Nghị định 90/2020/NĐ-CP về đánh giá, xếp loại chất lượng viên chức"
+so_hieu: "90/2020/NĐ-CP"
+ngay_ban_hanh: "13/08/2020"
+---
+
+## Điều 12. Thời điểm đánh giá
+
+Thời điểm đánh giá, xếp loại chất lượng viên chức hằng năm do người đứng đầu đơn vị quyết định, bảo đảm hoàn thành trong tháng 12.
+"""
+
+REPEAL = """
+## Điều 19. Hiệu lực thi hành
+
+1. Nghị định này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2026.
+
+2. Nghị định số 90/2020/NĐ-CP ngày 13 tháng 8 năm 2020 của Chính phủ về đánh giá, xếp loại chất lượng viên chức hết hiệu
+lực thi hành kể từ ngày Nghị định này có hiệu lực.
+"""
+
+
+def test_replaced_text_ranks_below_the_current_one_and_is_flagged(tmp_path, corpus):
+    (corpus / "van-ban" / "nd-90-2020.md").write_text(OLD_DECREE, encoding="utf-8")
+    current = corpus / "van-ban" / "nd-233-2026.md"
+    current.write_text(current.read_text(encoding="utf-8") + REPEAL, encoding="utf-8")
+    engine = _engine(tmp_path, corpus)
+    hits = engine.search("thời điểm đánh giá xếp loại chất lượng viên chức hằng năm", k=10).hits
+    numbers = [h.doc.number for h in hits]
+    assert numbers.index("233/2026/NĐ-CP") < numbers.index("90/2020/NĐ-CP")
+    old = next(h for h in hits if h.doc.number == "90/2020/NĐ-CP")
+    assert old.superseded_by == "233/2026/NĐ-CP"
+    assert all(h.superseded_by is None for h in hits if h.doc.number == "233/2026/NĐ-CP")

@@ -178,3 +178,18 @@ def test_card_and_sections() -> None:
 
 def test_html_to_text_unescapes() -> None:
     assert html_to_text("<b>a &lt; b</b> &amp; <i>c</i>") == "a < b & c"
+
+
+def test_replaced_source_is_flagged_in_the_answer():
+    from dataclasses import replace as dc_replace
+
+    from bot.formatting import answer_blocks
+    from index.models import Chunk, DocumentInfo, Hit, SearchResult
+
+    doc = DocumentInfo("a.md", "Nghị định 90/2020", "90/2020/NĐ-CP", "Nghị định", None, "2020-08-13", None, None, (), "h", 10, 1)
+    hit = Hit(Chunk(1, "a.md", "Viên chức được đánh giá hằng năm.", "Điều 12", 0, 10), doc, 0.5)
+    result = SearchResult("đánh giá viên chức", (dc_replace(hit, superseded_by="233/2026/NĐ-CP"),), False, 0.9, 1.0, "hybrid")
+    text = "\n".join(answer_blocks(result, 3, 700))
+    assert "đã được thay thế bởi 233/2026/NĐ-CP" in text
+    plain = SearchResult("đánh giá viên chức", (hit,), False, 0.9, 1.0, "hybrid")
+    assert "thay thế" not in "\n".join(answer_blocks(plain, 3, 700))

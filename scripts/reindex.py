@@ -18,33 +18,12 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from tqdm import tqdm  # noqa: E402
-
+from bot.console import TqdmProgress  # noqa: E402
 from index.builder import build_index  # noqa: E402
 from index.settings import ConfigError, load_index_settings  # noqa: E402
 from index.store import BuildLocked  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGES = {"load": "Đọc tài liệu", "embed": "Mã hóa đoạn", "save": "Ghi chỉ mục"}
-
-
-class ProgressBars:
-    """One tqdm bar per build stage."""
-
-    def __init__(self) -> None:
-        self.bars: dict[str, tqdm] = {}
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        bar = self.bars.get(stage)
-        if bar is None:
-            bar = self.bars[stage] = tqdm(total=total, desc=STAGES.get(stage, stage), unit="")
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    def close(self) -> None:
-        for bar in self.bars.values():
-            bar.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
         return 2
-    bars = ProgressBars()
+    bars = TqdmProgress()
     try:
         report = build_index(settings, full=args.full, embed=not args.no_embed, progress=bars)
     except BuildLocked:

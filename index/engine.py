@@ -159,10 +159,8 @@ class Engine:
                 fused[pos] = (
                     fused.get(pos, 0.0) + NUMBER_BOOST / 2 + float(lexical_scores[pos]) / 1000
                 )
-        if state.superseded:  # replaced texts stay findable but rank below current ones
-            for pos in fused:
-                if references.superseded_by(state, state.chunks[pos]):
-                    fused[pos] *= SUPERSEDED_FACTOR
+        for pos in state.replaced.keys() & fused.keys():  # findable, but below current texts
+            fused[pos] *= SUPERSEDED_FACTOR
         order = sorted(fused, key=lambda p: -fused[p])
         if cfg.collapse_duplicates:
             grouped = collapse(
@@ -191,7 +189,7 @@ class Engine:
                 doc=state.docs[state.chunks[p].doc_id],
                 score=float(fused[p]),
                 copies=tuple(dict.fromkeys(state.chunks[c].doc_id for c in copies)),
-                superseded_by=references.superseded_by(state, state.chunks[p]),
+                superseded_by=state.replaced.get(p),
             )
             for p, copies in grouped[offset : offset + k]
         )

@@ -13,7 +13,7 @@ from index.docnumbers import NumberRef, find_numbers, number_key, parse_referenc
 from index.models import Chunk, DocumentInfo
 from index.textnorm import fold, normalize_line
 
-if TYPE_CHECKING:  # the snapshot loader uses superseded_numbers below
+if TYPE_CHECKING:  # the snapshot loader uses replaced_passages below
     from index.snapshot import Snapshot
 
 MAX_CACHED = 1000
@@ -155,7 +155,15 @@ def source_number(chunk: Chunk, doc: DocumentInfo) -> str | None:
     return match.group(1) if match else doc.number
 
 
-def superseded_by(snapshot: Snapshot, chunk: Chunk) -> str | None:
-    """Number of the document in the collection that replaced this passage's source, if any."""
-    number = source_number(chunk, snapshot.docs[chunk.doc_id])
-    return snapshot.superseded.get(number_key(number)) if number else None
+def replaced_passages(docs: dict[str, DocumentInfo], chunks: list[Chunk]) -> dict[int, str]:
+    """Position of each passage whose source text the collection replaced -> replacing number."""
+    replaced = superseded_numbers(docs, chunks)
+    if not replaced:
+        return {}
+    out = {}
+    for pos, chunk in enumerate(chunks):
+        number = source_number(chunk, docs[chunk.doc_id])
+        by = replaced.get(number_key(number)) if number else None
+        if by:
+            out[pos] = by
+    return out

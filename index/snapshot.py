@@ -9,7 +9,7 @@ from typing import Any
 from index import store
 from index.lexical import LexicalIndex
 from index.models import Chunk, DocumentInfo
-from index.references import superseded_numbers
+from index.references import replaced_passages
 from index.tones import ToneRestorer
 from index.vectors import VectorIndex
 
@@ -29,8 +29,8 @@ class Snapshot:
     position: dict[int, int]
     all_cites: frozenset[str] = field(default_factory=frozenset)
     tones: ToneRestorer | None = None
-    superseded: dict[str, str] = field(default_factory=dict)
-    """Number key of a replaced document -> number of the document that replaced it."""
+    replaced: dict[int, str] = field(default_factory=dict)
+    """Position of a passage from a replaced text -> number of the document that replaced it."""
     mentions: dict[tuple, set[int]] = field(default_factory=dict)
 
 
@@ -61,5 +61,5 @@ def load_snapshot(folder: Path, nprobe: int) -> Snapshot:
         tones=ToneRestorer.load(folder / "tones.json")
         if (folder / "tones.json").exists()
         else None,
-        superseded=superseded_numbers(docs, chunks),
+        replaced=replaced_passages(docs, chunks),
     )

@@ -49,6 +49,8 @@ class LexicalIndex:
     @classmethod
     def build(cls, texts: list[str]) -> LexicalIndex:
         """Index passage texts (already including their heading line)."""
+        if not texts:  # an empty documents folder gives an empty, searchable index
+            return cls(bm25s.BM25(), {}, 0)
         corpus = [tokens(t) or [""] for t in texts]
         model = bm25s.BM25(k1=0.9, b=0.6)
         model.index(corpus, show_progress=False)
@@ -73,7 +75,8 @@ class LexicalIndex:
     def save(self, folder: Path) -> None:
         """Write the BM25 matrices and the frequency table into ``folder``."""
         folder.mkdir(parents=True, exist_ok=True)
-        self.model.save(str(folder), show_progress=False)
+        if self.n_docs:
+            self.model.save(str(folder), show_progress=False)
         (folder / "df.json").write_text(
             json.dumps({"n_docs": self.n_docs, "df": self.df}, ensure_ascii=False),
             encoding="utf-8",

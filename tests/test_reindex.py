@@ -166,3 +166,13 @@ def test_vector_index_follows_removed_and_added_documents(tmp_path, corpus, fake
     hits = engine.search("nhiệt độ xuống dưới 10 độ C nghỉ học", mode="dense", k=20).hits
     assert hits[0].doc.doc_id == "moi.txt"
     assert all(h.doc.doc_id != "khac.md" for h in hits)
+
+
+def test_empty_documents_folder_builds_an_index_that_finds_nothing(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    settings = make_settings(tmp_path, empty)
+    report = build_index(settings)
+    assert report.documents == 0 and report.chunks == 0
+    result = Engine.open(settings).search("giáo viên được phụ cấp bao nhiêu")
+    assert result.abstained and not result.hits

@@ -76,6 +76,9 @@ class RetrievalSettings:
     """Above this many vectors, use an approximate FAISS index (IVF) instead of exact search."""
     nprobe: int = 16
     expand_abbreviations: bool = True
+    learned_ranker: bool = True
+    """Re-rank the fused candidates with the learned ranking model shipped in
+    ``index/models/ranker.txt`` (off: fusion order only, to measure its gain)."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -20,6 +21,7 @@ import numpy as np
 
 from index import store
 from index.chunking import Piece, chunk_text, heading_for, split_piece
+from index.embed_cache import EmbeddingCache, seed_path, text_key
 from index.embedders import Embedder, embedder_id, make_embedder
 from index.lexical import LexicalIndex
 from index.loaders import IngestError, iter_documents, load_file
@@ -34,6 +36,10 @@ from index.vectors import VectorIndex
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
+
+
+class BuildCancelled(RuntimeError):
+    """The build was asked to stop; the vectors embedded so far are kept in the cache."""
 
 
 @dataclass(frozen=True)
@@ -133,8 +139,13 @@ def build_index(
     embed: bool = True,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
+    cancel: threading.Event | None = None,
 ) -> BuildReport:
     """Build or update the index under ``settings.index_dir`` from ``settings.documents_dir``.
+
+    Vectors come from the previous build, then from the embedding cache (keyed by passage
+    text and model, see :mod:`index.embed_cache`), and only the rest are embedded, each
+    batch checkpointed to that cache. With ``embed=False`` cached vectors are still used.
 
     Args:
         settings: Engine settings (folders, embedding, chunking).
@@ -142,9 +153,11 @@ def build_index(
         embed: Compute missing vectors; False publishes a BM25-only build quickly.
         embedder: Encoder to use (default: the configured one).
         progress: Called as ``progress(stage, done, total)``.
+        cancel: When set, embedding stops after the current batch (checkpointed).
 
     Raises:
         BuildLocked: another build is running.
+        BuildCancelled: ``cancel`` was set; nothing was published.
     """
     started = time.perf_counter()
     tick = progress or (lambda stage, done, total: None)
@@ -156,7 +169,7 @@ def build_index(
             sig["embedding"] = embedder.name
         prev = None if full else _load_previous(settings, sig)
         state = _collect(settings, prev, embedder, tick)
-        vectors = _vectors(state, prev, embedder if embed else None, settings, tick)
+        vectors = _vectors(state, prev, embedder, embed, settings, tick, cancel)
         tick("save", 0, 1)
         build_id = _write(settings, sig, state, vectors, prev)
         tick("save", 1, 1)
@@ -297,31 +310,46 @@ def _vectors(
     state: dict[str, Any],
     prev: _Previous | None,
     embedder: Embedder | None,
+    embed: bool,
     settings: IndexSettings,
     tick: Progress,
+    cancel: threading.Event | None = None,
 ) -> dict[int, np.ndarray]:
-    """Vectors for every chunk: reused from the previous build, or embedded now."""
+    """Vectors for every chunk: from the previous build or the cache, or embedded now."""
     vectors: dict[int, np.ndarray] = {}
-    missing: list[tuple[int, str]] = []
+    if embedder is None:
+        return vectors
+    cache = EmbeddingCache(
+        settings.index_dir, embedder.name, [seed_path(settings.documents_dir, embedder.name)]
+    )
+    missing: list[tuple[int, str, str]] = []
     for doc_id, chunks in state["chunks"].items():
         doc = state["docs"][doc_id]
         for chunk in chunks:
             if prev and chunk.chunk_id in prev.vectors:
                 vectors[chunk.chunk_id] = prev.vectors[chunk.chunk_id]
+                continue
+            text = embed_text(doc, chunk, settings.chunking.with_heading)
+            key = text_key(text)
+            cached = cache.get(key)
+            if cached is not None:
+                vectors[chunk.chunk_id] = cached
             else:
-                missing.append(
-                    (chunk.chunk_id, embed_text(doc, chunk, settings.chunking.with_heading))
-                )
-    if embedder is None or not missing:
+                missing.append((chunk.chunk_id, key, text))
+    if not embed or not missing:
         return vectors
     batch = max(8, settings.embedding.batch_size)
     tick("embed", 0, len(missing))
     for start in range(0, len(missing), batch):
+        if cancel is not None and cancel.is_set():
+            raise BuildCancelled(f"stopped after {start} of {len(missing)} passages")
         part = missing[start : start + batch]
-        encoded = embedder.embed_documents([text for _, text in part])
-        for (chunk_id, _), vector in zip(part, encoded, strict=True):
+        encoded = embedder.embed_documents([text for _, _, text in part])
+        cache.add([key for _, key, _ in part], encoded)
+        for (chunk_id, _, _), vector in zip(part, encoded, strict=True):
             vectors[chunk_id] = vector
         tick("embed", min(start + batch, len(missing)), len(missing))
+    cache.compact()
     return vectors
 
 

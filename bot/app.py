@@ -26,7 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import messages
+from bot import commands, messages
 from bot.formatting import esc
 from bot.handlers import admin, ask, common, documents, uploads
 from bot.jobs import complete_dense, needs_dense, open_or_build
@@ -126,15 +126,25 @@ async def post_init(app: App) -> None:
     journal = await asyncio.to_thread(Journal, settings.bot.journal_path)
     state = BotState(settings=settings, engine=engine, journal=journal, embedder=embedder)
     app.bot_data[STATE_KEY] = state
-    await app.bot.set_my_commands([BotCommand(name, text) for name, text in messages.COMMANDS])
-    background = [_follow_published_builds(state)]
+    await app.bot.set_my_commands([BotCommand(n, text) for n, text in commands.telegram_menu()])
+    background = [("follow", _follow_published_builds(state))]
     if needs_dense(settings.index, engine, embedder):
-        background.append(_complete_dense(state))
-    for job in background:
-        task = asyncio.get_running_loop().create_task(job)
+        background.append(("dense", _complete_dense(state)))
+    for name, job in background:
+        task = asyncio.get_running_loop().create_task(job, name=name)
         state.tasks.add(task)
         task.add_done_callback(state.tasks.discard)
-    logger.info("bot @%s ready: %s", app.bot.username, engine.stats())
+    stats = engine.stats()
+    mode = settings.index.retrieval.mode if stats["embedded_chunks"] else "bm25"
+    logger.info(
+        "bot @%s ready: %d documents, %d passages (%d with vectors), mode %s, journal %s",
+        app.bot.username,
+        stats["documents"],
+        stats["chunks"],
+        stats["embedded_chunks"],
+        mode,
+        settings.bot.journal_path,
+    )
 
 
 RELOAD_EVERY_S = 30.0
@@ -155,20 +165,33 @@ async def _complete_dense(state: BotState) -> None:
     """Embed the passages of a quick BM25-only build in the background."""
     async with state.build_lock:
         try:
-            await asyncio.to_thread(
-                complete_dense, state.settings.index, state.engine, state.embedder
+            report = await asyncio.to_thread(
+                complete_dense,
+                state.settings.index,
+                state.engine,
+                state.embedder,
+                cancel=state.stopping,
             )
         except Exception:
             logger.exception("could not complete the dense index; answering with BM25 only")
         else:
-            logger.info("dense index ready")
+            if report is not None:
+                logger.info("dense index ready: %d passages with vectors", report.embedded)
+
+
+SHUTDOWN_WAIT_S = 4.0
 
 
 async def post_shutdown(app: App) -> None:
-    """Close the journal."""
+    """Stop background builds (their vectors are checkpointed) and close the journal."""
     state: BotState | None = app.bot_data.get(STATE_KEY)
     if state is not None:
-        for task in list(state.tasks):
+        state.stopping.set()
+        tasks = list(state.tasks)
+        building = [t for t in tasks if t.get_name() == "dense"]
+        if building:  # the build thread ends after its current (checkpointed) batch
+            await asyncio.wait(building, timeout=SHUTDOWN_WAIT_S)
+        for task in tasks:
             task.cancel()
         await asyncio.to_thread(state.journal.close)
 

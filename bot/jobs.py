@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from typing import Any
 
-from index.builder import BuildReport, build_index
+from index.builder import BuildCancelled, BuildReport, build_index
 from index.embedders import Embedder
 from index.engine import Engine
 from index.settings import IndexSettings
@@ -23,7 +24,17 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 
-__all__ = ["BuildLocked", "ThrottledProgress", "complete_dense", "needs_dense", "open_or_build"]
+__all__ = [
+    "BuildLocked",
+    "DenseProgress",
+    "ThrottledProgress",
+    "complete_dense",
+    "needs_dense",
+    "open_or_build",
+]
+
+RETRY_LOCKED_S = 30.0
+"""A dense build deferred because another build holds the lock is retried this often."""
 
 
 def open_or_build(
@@ -31,8 +42,12 @@ def open_or_build(
     embedder: Embedder | None = None,
     progress: Progress | None = None,
     on_build: Callable[[], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> Engine:
-    """Open the index, first building a quick BM25-only one when it is missing or stale."""
+    """Open the index, first building a quick BM25-only one when it is missing or stale.
+
+    While another process holds the build lock, waits for it (``on_wait`` is called once).
+    """
     try:
         return Engine.open(settings, embedder=embedder)
     except IndexMissing:
@@ -42,11 +57,17 @@ def open_or_build(
         full = True
     if on_build:
         on_build()
+    told = False
     while True:
         try:
             build_index(settings, full=full, embed=False, embedder=embedder, progress=progress)
         except BuildLocked:
-            logger.warning("another process is building the index; waiting for it")
+            if not told:
+                if on_wait:
+                    on_wait()
+                else:
+                    logger.warning("another process is building the index; waiting for it")
+                told = True
             time.sleep(2.0)
             try:
                 return Engine.open(settings, embedder=embedder)
@@ -63,13 +84,58 @@ def needs_dense(settings: IndexSettings, engine: Engine, embedder: Embedder | No
     return int(stats.get("embedded_chunks", 0)) < int(stats.get("chunks", 0))
 
 
+class DenseProgress:
+    """Where the background dense build stands (written by its thread, read by anyone)."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.total = 0
+        self.waiting = False
+        """True while another process's build holds the lock."""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage == "embed":
+            self.done, self.total = done, total
+
+
 def complete_dense(
-    settings: IndexSettings, engine: Engine, embedder: Embedder | None = None
-) -> BuildReport:
-    """Embed what the quick build left out, then swap the new build into the engine."""
-    report = build_index(settings, embedder=embedder)
-    engine.reload()
-    return report
+    settings: IndexSettings,
+    engine: Engine,
+    embedder: Embedder | None = None,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    retry_s: float = RETRY_LOCKED_S,
+) -> BuildReport | None:
+    """Embed what the quick build left out, then swap the new build into the engine.
+
+    Every batch is checkpointed (see :mod:`index.embed_cache`). While another build holds
+    the lock, the attempt is retried every ``retry_s`` seconds.
+
+    Returns:
+        The build report, or None when ``cancel`` was set or another build did the work.
+    """
+    stop = cancel or threading.Event()
+    while True:
+        try:
+            report = build_index(settings, embedder=embedder, progress=progress, cancel=stop)
+        except BuildCancelled:
+            logger.info("dense build stopped; the vectors embedded so far are kept")
+            return None
+        except BuildLocked:
+            logger.info("another build is running: dense vectors retried in %.0f s", retry_s)
+            if isinstance(progress, DenseProgress):
+                progress.waiting = True
+            if stop.wait(retry_s):
+                return None
+            if isinstance(progress, DenseProgress):
+                progress.waiting = False
+            engine.reload()
+            if not needs_dense(settings, engine, embedder):
+                return None
+            continue
+        engine.reload()
+        return report
 
 
 class ThrottledProgress:

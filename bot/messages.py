@@ -179,7 +179,7 @@ BUTTON_CANCEL = "Huỷ"
 # --- Console -------------------------------------------------------------------------------------
 CONSOLE_WELCOME = (
     "Trợ lý văn bản giáo dục (chế độ dòng lệnh, không có TELEGRAM_BOT_TOKEN).\n"
-    "Gõ câu hỏi rồi Enter. /vanban <số hiệu>, /danhsach; thoát: /thoat hoặc Ctrl-D."
+    "Gõ câu hỏi rồi Enter. /help: các lệnh dùng được ở đây; thoát: /thoat hoặc Ctrl-D."
 )
 CONSOLE_PROMPT = "Bạn hỏi: "
 CONSOLE_BUILDING = "Chưa có chỉ mục, đang tạo chỉ mục từ {folder}…"
@@ -191,3 +191,59 @@ CONFIG_ERROR = "Lỗi cấu hình: {error}"
 WEBHOOK_SECRET_MISSING = (
     "bot.webhook_secret_env: biến môi trường {env} chưa được đặt (cần cho chế độ webhook)"
 )
+
+# --- Command table (bot/commands.py): help lines and where each command works ---------------
+HELP_LINES = {
+    "hoi": "/hoi &lt;câu hỏi&gt; – đặt câu hỏi, ví dụ: /hoi điều kiện thành lập trường tư thục",
+    "vanban": (
+        "/vanban &lt;số hiệu&gt; – tra văn bản, ví dụ: /vanban 182/2026/NĐ-CP, "
+        "/vanban 66/2026, /vanban nghi dinh 182"
+    ),
+    "danhsach": "/danhsach – danh sách văn bản, mới nhất trước",
+    "thongke": "/thongke – thống kê (quản lý, quản trị)",
+    "reindex": "/reindex – cập nhật chỉ mục (quản trị)",
+    "xoa": "/xoa &lt;tên tệp hoặc số hiệu&gt; – xoá văn bản (quản trị)",
+    "help": "/help – hướng dẫn này",
+    "trangthai": "/trangthai – tiến độ tạo vector ngữ nghĩa và chế độ trả lời",
+    "dieu": "/dieu &lt;số&gt; – mở toàn văn một mục của văn bản vừa tra bằng /vanban",
+    "thoat": "/thoat – thoát (hoặc Ctrl-D)",
+}
+HELP_COMMANDS_HEADER = "<b>Lệnh</b>"
+HELP_UPLOAD_LINE = "Quản trị viên gửi tệp .pdf, .docx, .txt, .md, .html để thêm văn bản."
+HELP_CONSOLE = (
+    "<b>Cách dùng (dòng lệnh)</b>\n"
+    "Gõ câu hỏi rồi Enter, có dấu hay không dấu đều được.\n"
+    "Các lệnh /thongke, /reindex, /xoa và gửi tệp chỉ có trong Telegram; ở đây, thêm văn "
+    "bản bằng cách chép tệp vào thư mục văn bản rồi chạy scripts/reindex.py."
+)
+CONSOLE_TELEGRAM_ONLY = (
+    "Lệnh /{command} chỉ dùng được trong Telegram (đặt TELEGRAM_BOT_TOKEN rồi chạy make run). "
+    "Gõ /help để xem các lệnh dùng được ở đây."
+)
+CONSOLE_UNKNOWN_COMMAND = "Không có lệnh /{command}. Gõ /help để xem các lệnh dùng được ở đây."
+CONSOLE_SECTIONS = "Các mục (gõ /dieu &lt;số&gt; để đọc toàn văn):"
+CONSOLE_SECTION_LINE = "{n}. {section}"
+CONSOLE_NO_DOCUMENT = "Hãy tra một văn bản bằng /vanban trước, rồi gõ /dieu &lt;số&gt;."
+CONSOLE_BAD_SECTION = "Không có mục số {value}. Văn bản này có {count} mục."
+CONSOLE_CITED_ONLY = "Bộ sưu tập không có toàn văn “{query}”, nhưng {count} văn bản có nhắc tới nó:"
+CONSOLE_STATUS = (
+    "Văn bản: {documents} · Đoạn: {chunks} · Đã có vector: {embedded}\nChế độ trả lời: {mode}"
+)
+CONSOLE_STATUS_EMBEDDING = "Đang tạo vector ngữ nghĩa trong nền: {done}/{total} đoạn ({percent}%)."
+CONSOLE_STATUS_WAITING = "Đang chờ một lượt cập nhật chỉ mục khác xong để tạo vector."
+CONSOLE_DENSE_STARTED = (
+    "Đang tạo vector ngữ nghĩa trong nền cho {missing} đoạn; tạm thời trả lời bằng BM25 "
+    "(từ khoá). Gõ /trangthai để xem tiến độ."
+)
+CONSOLE_DENSE_STOPPED = (
+    "Đã dừng tạo vector; {done} đoạn đã tạo được giữ lại, lần chạy sau sẽ làm tiếp phần còn lại."
+)
+CONSOLE_READY = "Sẵn sàng: {documents} văn bản, {chunks} đoạn, chế độ trả lời: {mode}."
+CONSOLE_WAITING_BUILD = (
+    "Một lượt cập nhật chỉ mục khác đang chạy (scripts/reindex.py?); chờ lượt đó xong…"
+)
+MODE_NAMES = {
+    "hybrid": "kết hợp (từ khoá + vector)",
+    "bm25": "bm25 (chỉ từ khoá)",
+    "dense": "vector",
+}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,8 @@ class BotState:
     pending: dict[str, Pending] = field(default_factory=dict)
     questions: OrderedDict[int, str] = field(default_factory=OrderedDict)
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    stopping: threading.Event = field(default_factory=threading.Event)
+    """Set at shutdown: builds running in threads stop after their current batch."""
     max_questions: int = 2048
 
     def remember(self, qid: int, question: str) -> None:

@@ -338,19 +338,36 @@ def _vectors(
                 missing.append((chunk.chunk_id, key, text))
     if not embed or not missing:
         return vectors
-    batch = max(8, settings.embedding.batch_size)
+    largest = max(8, settings.embedding.batch_size)
+    batch, start = min(8, largest), 0
     tick("embed", 0, len(missing))
-    for start in range(0, len(missing), batch):
+    while start < len(missing):
         if cancel is not None and cancel.is_set():
             raise BuildCancelled(f"stopped after {start} of {len(missing)} passages")
         part = missing[start : start + batch]
+        began = time.monotonic()
         encoded = embedder.embed_documents([text for _, _, text in part])
         cache.add([key for _, key, _ in part], encoded)
         for (chunk_id, _, _), vector in zip(part, encoded, strict=True):
             vectors[chunk_id] = vector
-        tick("embed", min(start + batch, len(missing)), len(missing))
+        start += len(part)
+        tick("embed", start, len(missing))
+        batch = _next_batch(batch, time.monotonic() - began, largest)
     cache.compact()
     return vectors
+
+
+CHECKPOINT_S = 2.0
+"""Target duration of one embedding batch: a stop request waits at most about this long."""
+
+
+def _next_batch(batch: int, seconds: float, largest: int) -> int:
+    """Grow batches while they stay short (faster), shrink them on a busy machine."""
+    if seconds < CHECKPOINT_S / 2:
+        return min(largest, batch * 2)
+    if seconds > CHECKPOINT_S * 1.5:
+        return max(1, batch // 2)
+    return batch
 
 
 def _write(

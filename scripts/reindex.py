@@ -18,7 +18,7 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bot.console import TqdmProgress  # noqa: E402
+from bot.progress import TqdmProgress  # noqa: E402
 from index.builder import build_index  # noqa: E402
 from index.settings import ConfigError, load_index_settings  # noqa: E402
 from index.store import BuildLocked  # noqa: E402

@@ -76,3 +76,39 @@ def test_bad_setting_stops_start_up_with_its_name(tmp_path: Path) -> None:
     config.write_text("documents_dir: docs\nbot:\n  admin_ids: [abc]\n")
     done = _run(config, "")
     assert done.returncode == 2 and "bot.admin_ids" in done.stderr
+
+
+def test_console_commands_come_from_the_shared_table(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    lines = (
+        "/help\n/thongke\n/xoa 182/2026\n/lenhla\n/vanban 182/2026/NĐ-CP\n/dieu 2\n"
+        "/vanban 29-NQ/TW\n/trangthai\n/hoi nha giao thinh giang la gi\n"
+    )
+    done = _run(config, lines)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Sẵn sàng: 8 văn bản, 43 đoạn, chế độ trả lời: bm25" in out
+    help_part = out.split("Bạn hỏi:")[1]
+    assert "/vanban" in help_part and "/trangthai" in help_part
+    assert "/thongke –" not in help_part and "/reindex –" not in help_part
+    assert "Lệnh /thongke chỉ dùng được trong Telegram" in out
+    assert "Lệnh /xoa chỉ dùng được trong Telegram" in out
+    assert "Không có lệnh /lenhla" in out
+    assert "Các mục (gõ /dieu <số> để đọc toàn văn):" in out and "2. Điều 3" in out
+    assert "Toàn văn" in out and "Mức phụ cấp ưu đãi theo nghề" in out
+    assert "không có toàn văn “29-NQ/TW”, nhưng 1 văn bản có nhắc tới nó" in out
+    assert "Chế độ trả lời: bm25" in out
+    assert "59/2026/TT-BGDĐT" in out  # /hoi asks
+    assert "Không có văn bản nào" not in out.split("Không có lệnh /lenhla")[0]
+
+
+def test_help_lists_only_commands_that_work_there() -> None:
+    from bot import commands
+
+    console = commands.help_text("console")
+    telegram = commands.help_text("telegram", "tenbot")
+    assert "/thongke" not in console.split("<b>Lệnh</b>")[1]
+    assert "/dieu" not in telegram and "/thongke" in telegram and "@tenbot" in telegram
+    assert [n for n, _ in commands.telegram_menu()] == [
+        "hoi", "vanban", "danhsach", "thongke", "reindex", "xoa", "help"
+    ]

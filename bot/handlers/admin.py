@@ -61,7 +61,12 @@ async def run_build(state: BotState, status: Message, *, full: bool = False) -> 
 
         progress = ThrottledProgress(asyncio.get_running_loop(), show)
         report = await asyncio.to_thread(
-            build_index, state.settings.index, full=full, embedder=state.embedder, progress=progress
+            build_index,
+            state.settings.index,
+            full=full,
+            embedder=state.embedder,
+            progress=progress,
+            cancel=state.stopping,
         )
         await asyncio.to_thread(state.engine.reload)
     return report

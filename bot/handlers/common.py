@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import messages
+from bot import commands, messages
 from bot.formatting import pack
 from bot.settings import Settings
 from bot.state import SETTINGS_KEY
@@ -69,7 +69,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the commands with examples."""
     await update.effective_message.reply_text(
-        messages.HELP.format(username=context.bot.username or "bot")
+        commands.help_text("telegram", context.bot.username or "bot")
     )
 
 

@@ -274,7 +274,9 @@ def run_console(settings: Settings, stdin: TextIO, out: TextIO, embedder: Any = 
     except KeyboardInterrupt:
         print(file=out)
     if dense is not None and dense.stop():
-        done = engine.stats()["embedded_chunks"] + dense.progress.done
-        print(messages.CONSOLE_DENSE_STOPPED.format(done=done), file=out, flush=True)
+        stats = engine.stats()
+        done = min(stats["chunks"], stats["embedded_chunks"] + dense.progress.done)
+        text = messages.CONSOLE_DENSE_STOPPED.format(done=done, total=stats["chunks"])
+        print(text, file=out, flush=True)
     print(messages.CONSOLE_BYE, file=out, flush=True)
     return 0

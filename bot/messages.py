@@ -232,11 +232,12 @@ CONSOLE_STATUS = (
 CONSOLE_STATUS_EMBEDDING = "Đang tạo vector ngữ nghĩa trong nền: {done}/{total} đoạn ({percent}%)."
 CONSOLE_STATUS_WAITING = "Đang chờ một lượt cập nhật chỉ mục khác xong để tạo vector."
 CONSOLE_DENSE_STARTED = (
-    "Đang tạo vector ngữ nghĩa trong nền cho {missing} đoạn; tạm thời trả lời bằng BM25 "
-    "(từ khoá). Gõ /trangthai để xem tiến độ."
+    "Đang tạo vector ngữ nghĩa trong nền cho {missing} đoạn còn thiếu (mỗi đợt được lưu ngay). "
+    "Gõ /trangthai để xem tiến độ."
 )
 CONSOLE_DENSE_STOPPED = (
-    "Đã dừng tạo vector; {done} đoạn đã tạo được giữ lại, lần chạy sau sẽ làm tiếp phần còn lại."
+    "Đã dừng tạo vector: {done}/{total} đoạn đã có vector và được giữ lại; "
+    "lần chạy sau sẽ làm tiếp phần còn lại."
 )
 CONSOLE_READY = "Sẵn sàng: {documents} văn bản, {chunks} đoạn, chế độ trả lời: {mode}."
 CONSOLE_WAITING_BUILD = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -10,13 +12,14 @@ import numpy as np
 import pytest
 
 from index.builder import BuildCancelled, build_index
-from index.embed_cache import EmbeddingCache, read_vectors, seed_path, write_vectors
+from index.embed_cache import EmbeddingCache, read_vectors, seed_path
 from index.embedders import FakeEmbedder
 from index.engine import Engine
 from index.settings import EmbeddingSettings, IndexSettings
 from tests.conftest import copy_tree, make_settings
 
-CORPUS = Path(__file__).parent / "data" / "corpus"
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "data" / "corpus"
 
 
 class CountingEmbedder(FakeEmbedder):
@@ -85,11 +88,19 @@ def test_a_shipped_seed_makes_the_quick_build_hybrid(tmp_path: Path, corpus: Pat
     settings = _settings(tmp_path, corpus)
     embedder = FakeEmbedder(dim=64)
     report = build_index(settings, embedder=embedder)
-    cache = EmbeddingCache(settings.index_dir, embedder.name)
-    keys = sorted(cache._load())
+    config = tmp_path / "config.yaml"
+    config.write_text("documents_dir: docs\nindex_dir: index\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_vector_cache.py"), "--config", str(config)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
     seed = seed_path(settings.documents_dir, embedder.name)
-    write_vectors(seed, embedder.name, keys, np.stack([cache.get(k) for k in keys]).astype("f2"))
-    assert len(read_vectors(seed, embedder.name)) == len(keys)
+    assert seed.name == "fake-64.npz" and f"{report.chunks} vectors" in done.stdout
+    assert len(read_vectors(seed, embedder.name)) == report.chunks
     assert read_vectors(seed, "another-model") == {}
 
     fresh = replace(settings, index_dir=tmp_path / "fresh-index")
@@ -99,3 +110,11 @@ def test_a_shipped_seed_makes_the_quick_build_hybrid(tmp_path: Path, corpus: Pat
     assert quick.embedded == quick.chunks == report.chunks
     result = Engine.open(fresh, embedder=counting).search("phụ cấp ưu đãi nhà giáo", k=1)
     assert result.similarity is not None and result.similarity > 0.5
+
+    # An edited document: its changed passages are embedded, the others still come from the seed.
+    target = corpus / "tt-59-2026-nha-giao-thinh-giang.md"
+    target.write_text(target.read_text(encoding="utf-8") + "\n\nĐiều 99. Điều mới thêm.\n")
+    later = replace(settings, index_dir=tmp_path / "later-index")
+    counting = CountingEmbedder()
+    build_index(later, embedder=counting)
+    assert 0 < counting.embedded < report.chunks

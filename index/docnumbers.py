@@ -30,7 +30,9 @@ TYPE_CODES: dict[str, str] = {
     "luật": "LUAT",
     "hướng dẫn": "HD",
 }
-_KIND_CODES = frozenset(TYPE_CODES.values()) | {"TB", "BC", "AL"}
+_KIND_CODES = frozenset(TYPE_CODES.values()) | {"TB", "BC", "AL", "TTR", "GM", "QC"}
+KIND_CODES = _KIND_CODES
+"""Folded codes that name a kind of document; a công văn number has none ("1847/SGDĐT-GDTrH")."""
 _FOLDED_TYPES = {fold(name): code for name, code in TYPE_CODES.items()}
 _ABBREVIATIONS = {"nq", "nd", "tt", "ttlt", "ct", "qd", "kh", "cv", "kl", "hd"}
 
@@ -211,6 +213,8 @@ def ref_matches(ref: NumberRef, number: str) -> bool:
     The running numbers must be equal (leading zeros ignored), the years equal when both are
     known, the kinds of document equal when both are known ("NQ" vs "ND"), and the codes of the
     reference, if any, must overlap the number's ("Thông tư 17" matches "17/2012/TT-BGDĐT").
+    A number without a kind code and with unit codes is a công văn's ("1847/SGDĐT-GDTrH"):
+    "công văn 1847" matches it.
     """
     target = parse_number(number)
     if target is None or target.num != ref.num:
@@ -223,6 +227,8 @@ def ref_matches(ref: NumberRef, number: str) -> bool:
     target_kinds = target.codes & _KIND_CODES
     if ref_kinds and target_kinds and not ref_kinds & target_kinds:
         return False
+    if ref_kinds == {"CV"} and not target_kinds and target.codes:
+        return True  # công văn numbers carry unit codes only
     target_codes = set(target.codes)
     if "QH" in target_codes:  # passed by the National Assembly: a law or a resolution
         target_codes |= {"LUAT", "NQ"}

@@ -1,9 +1,10 @@
 """Load one document file into an :class:`Extracted`: text, metadata found in the file, pages.
 
-Plain text, Markdown, HTML, PDF (text layer) and DOCX are supported. Every text goes through
-:func:`index.clean.clean_text` then :func:`index.textnorm.normalize`. What a user can get wrong
-(a scanned PDF, a corrupt file, a legacy font encoding) raises :class:`IngestError` with a short
-Vietnamese reason.
+Plain text, Markdown, HTML, PDF (text layer, OCR for scanned pages), images (OCR), DOCX and
+Word 97 DOC are supported. Text in TCVN3/VNI legacy fonts is converted to Unicode. Every text
+goes through :func:`index.clean.clean_text` then :func:`index.textnorm.normalize`. What a user
+can get wrong (a corrupt file, a scan where OCR is not installed) raises :class:`IngestError`
+with a short Vietnamese reason.
 """
 
 from __future__ import annotations
@@ -14,17 +15,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from index import msword, pages, vnfonts
 from index.clean import clean_text, continues, repair_pages, strip_markdown
+from index.errors import IngestError
 from index.models import Extracted
+from index.ocr import IMAGE_SUFFIXES, OcrOptions
 from index.textnorm import normalize
 
 if TYPE_CHECKING:
     from docx.table import Table
+    from docx.text.paragraph import Paragraph
     from selectolax.lexbor import LexborNode as Node
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
+_TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".doc")
+SUPPORTED_SUFFIXES = _TEXT_SUFFIXES + IMAGE_SUFFIXES
 PAGE_MARK = "\ue000"
 """Private-use character put on its own line before each PDF page, removed after cleaning."""
 
@@ -32,9 +38,7 @@ PAGE_MARK = "\ue000"
 # Windows code page is full of ("Céng hoµ x· héi", "Coäng hoøa xaõ hoäi").
 _LEGACY = set("µ¸¶·¹¨»¾¼½©ª«¬®ÆÇÑÖ×ØÜÞßäåæçëîïñöøûüÄÅËÏÎÛ÷")
 
-
-class IngestError(Exception):
-    """A file cannot be indexed; ``str()`` is a short Vietnamese reason for the user."""
+__all__ = ["SUPPORTED_SUFFIXES", "IngestError", "OcrOptions", "iter_documents", "load_file"]
 
 
 def iter_documents(root: Path) -> Iterator[Path]:
@@ -57,7 +61,8 @@ def iter_documents(root: Path) -> Iterator[Path]:
 
 
 def decode_bytes(data: bytes) -> str:
-    """Decode text bytes: BOM, UTF-16 without BOM, UTF-8, else Windows-1258 (Vietnamese)."""
+    """Decode text bytes: BOM, UTF-16 without BOM, UTF-8, TCVN3/VNI bytes converted to Unicode,
+    else Windows-1258 (Vietnamese)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -70,6 +75,9 @@ def decode_bytes(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
+        legacy = vnfonts.detect(data.decode("latin-1"))
+        if legacy:
+            return vnfonts.convert(data.decode("latin-1"), legacy)
         return data.decode("cp1258", errors="replace")
 
 
@@ -81,8 +89,9 @@ def _check_legacy_encoding(text: str) -> None:
         raise IngestError("mã hóa cũ (TCVN3/VNI) chưa hỗ trợ: hãy lưu lại dưới dạng Unicode")
 
 
-def _finish(raw: str, meta: dict[str, str]) -> Extracted:
+def _finish(raw: str, meta: dict[str, str], confidence: tuple[float, ...] = ()) -> Extracted:
     """Clean and normalise extracted text; split out PDF page marks into page offsets."""
+    raw = vnfonts.fix_text(raw)
     _check_legacy_encoding(raw)
     cleaned, found = clean_text(raw)
     for key, value in found.items():
@@ -102,23 +111,29 @@ def _finish(raw: str, meta: dict[str, str]) -> Extracted:
     if not text.strip():
         raise IngestError("tệp không có nội dung chữ")
     meta = {k: normalize(v) for k, v in meta.items() if v and str(v).strip()}
-    return Extracted(text=text, meta=meta, page_starts=tuple(page_starts))
+    return Extracted(
+        text=text, meta=meta, page_starts=tuple(page_starts), ocr_confidence=confidence
+    )
 
 
-def load_file(path: Path, max_bytes: int | None = None) -> Extracted:
+def load_file(
+    path: Path, max_bytes: int | None = None, *, ocr: OcrOptions | None = None
+) -> Extracted:
     """Extract the text and in-file metadata of one document.
 
     Args:
         path: The file to read.
         max_bytes: Refuse files larger than this many bytes (None: no limit).
+        ocr: OCR cache folder and page progress callback for scans and images (default: OCR
+            without cache or progress).
 
     Returns:
-        The NFC-normalised text without boilerplate, metadata found in the file itself, and
-        page start offsets for PDFs.
+        The NFC-normalised text without boilerplate, metadata found in the file itself, page
+        start offsets for PDFs and images, and the confidence of every OCR'd page.
 
     Raises:
-        IngestError: unsupported format, file too large, no text layer, corrupt or locked file,
-            legacy font encoding, or no text at all.
+        IngestError: unsupported format, file too large, corrupt or locked file, a scan or
+            image that cannot be OCR'd, undecodable legacy text, or no text at all.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -129,8 +144,15 @@ def load_file(path: Path, max_bytes: int | None = None) -> Extracted:
         raise IngestError(
             f"tệp quá lớn ({size / 1048576:.1f} MB, tối đa {max_bytes / 1048576:g} MB)"
         )
-    if suffix == ".pdf":
-        raw, meta = _read_pdf(path)
+    if suffix == ".pdf" or suffix in IMAGE_SUFFIXES:
+        options = ocr or OcrOptions()
+        reader = pages.read_pdf if suffix == ".pdf" else pages.read_image
+        paged = reader(path, options)
+        fixed = repair_pages([p.split("\n") for p in paged.pages])
+        raw = "".join(f"\n{PAGE_MARK}\n{page}" for page in fixed)
+        return _finish(raw, paged.meta, tuple(paged.confidence))
+    if suffix == ".doc":
+        raw, meta = msword.read_doc(path)
         return _finish(raw, meta)
     if suffix == ".docx":
         raw, meta = _read_docx(path)
@@ -271,32 +293,6 @@ def _read_html(text: str) -> tuple[str, dict[str, str]]:
     return "\n".join(lines), meta
 
 
-# --- PDF ------------------------------------------------------------------------------------
-
-
-def _read_pdf(path: Path) -> tuple[str, dict[str, str]]:
-    import pymupdf
-
-    try:
-        doc = pymupdf.open(path)
-    except Exception as exc:  # pymupdf raises its own FileDataError, RuntimeError, ...
-        raise IngestError("tệp PDF hỏng hoặc bị khóa") from exc
-    with doc:
-        if doc.needs_pass:
-            raise IngestError("tệp PDF hỏng hoặc bị khóa")
-        try:
-            pages = [page.get_text("text") for page in doc]
-        except Exception as exc:
-            raise IngestError("tệp PDF hỏng hoặc bị khóa") from exc
-        title = (doc.metadata or {}).get("title") or ""
-    chars = sum(len(p.strip()) for p in pages)
-    if not pages or chars < 20 * len(pages):
-        raise IngestError("không có lớp chữ (bản scan): cần OCR trước khi đưa vào")
-    fixed = repair_pages([p.split("\n") for p in pages])
-    meta = {"title": title.strip()} if len(title.strip()) > 10 else {}
-    return "".join(f"\n{PAGE_MARK}\n{page}" for page in fixed), meta
-
-
 # --- DOCX -----------------------------------------------------------------------------------
 
 
@@ -308,7 +304,7 @@ def _docx_table_lines(table: Table) -> list[str]:
             if id(cell._tc) in seen:  # merged cells repeat
                 continue
             seen.add(id(cell._tc))
-            cells.append(cell.text.strip())
+            cells.append("\n".join(_paragraph_text(p) for p in cell.paragraphs).strip())
         if any("\n" in c for c in cells):
             # Header tables: issuing body / Quốc hiệu, "Số: ..." / place and date.
             for c in cells:
@@ -316,6 +312,24 @@ def _docx_table_lines(table: Table) -> list[str]:
         elif any(cells):
             lines.append(" | ".join(c for c in cells if c))
     return lines
+
+
+def _paragraph_text(para: Paragraph) -> str:
+    """Paragraph text; runs in a TCVN3/VNI font (.VnTime, VNI-Times) converted to Unicode."""
+    style_font = para.style.font.name if para.style is not None else None
+    fonts = [run.font.name or style_font for run in para.runs]
+    if not any(vnfonts.font_encoding(font) for font in fonts):
+        return para.text
+    out = []
+    for run, font in zip(para.runs, fonts, strict=True):
+        encoding = vnfonts.font_encoding(font)
+        text = run.text
+        if encoding and not vnfonts.has_unicode_vietnamese(text):
+            text = vnfonts.convert(text, encoding)
+            if (font or "").rstrip().upper().endswith("H"):  # .VnTimeH: capitals
+                text = text.upper()
+        out.append(text)
+    return "".join(out)
 
 
 def _read_docx(path: Path) -> tuple[str, dict[str, str]]:
@@ -331,7 +345,7 @@ def _read_docx(path: Path) -> tuple[str, dict[str, str]]:
             tag = child.tag.rsplit("}", 1)[-1]
             if tag == "p":
                 para = Paragraph(child, document)
-                text = para.text
+                text = _paragraph_text(para)
                 style = (para.style.name if para.style is not None else "") or ""
                 level = re.match(r"Heading (\d)", style)
                 if level and text.strip():

@@ -2,8 +2,9 @@
 
 Sources, best first: metadata the loader found in the file (front matter), "label: value" and
 "label | value" lines of an information table, the header of an official document ("CHÍNH PHỦ",
-"Số: 21/2021/NĐ-CP", "Hà Nội, ngày 19 tháng 3 năm 2021", "NGHỊ ĐỊNH" and the line after it), and
-finally the file name.
+"Số: 21/2021/NĐ-CP", "Hà Nội, ngày 19 tháng 3 năm 2021", "NGHỊ ĐỊNH" and the line after it; a
+letter's "V/v" and "Kính gửi" via :mod:`index.letterhead`), and finally the file name. Text read
+by OCR also gets its mean confidence and a low-confidence flag.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from pathlib import PurePosixPath
 
 from index.docnumbers import find_numbers, number_key, parse_reference, ref_matches
+from index.letterhead import parse_letterhead
 from index.models import Extracted
 from index.textnorm import fold
 
@@ -126,6 +128,10 @@ def _issuer(value: str | None) -> str | None:
                 return name + " " + value[len(stem) + 1 :].title()
         return value[0] + value[1:].lower()
     return value
+
+
+normalise_issuer = _issuer
+"""Public name of the issuer normaliser (used by :mod:`index.letterhead`)."""
 
 
 def _own_number(value: str | None) -> str | None:
@@ -301,26 +307,33 @@ def extract_metadata(doc_id: str, extracted: Extracted) -> dict:
 
     Returns:
         A dict with title (never empty), number, doc_type, issuer, issued and effective (ISO
-        dates), summary, cites (tuple of display forms, own number excluded) and url.
+        dates), summary, cites (tuple of display forms, own number excluded), url, recipients
+        (a letter's "Kính gửi"), ocr_confidence (mean over OCR'd pages, None without OCR) and
+        ocr_low (that mean is below :data:`index.ocr.LOW_CONFIDENCE`).
     """
     meta, text = extracted.meta, extracted.text
     lines = text[:20000].split("\n")[:300]
     labels = _labels(lines)
     head = _header(lines[:80])
     news = _is_news(doc_id)
+    letter = parse_letterhead([] if news else lines[:60])
     number = None if news else _find_number(doc_id, meta, labels, lines, head)
-    doc_type = NEWS if news else _find_type(meta, labels, head, number)
-    issuer = None if news else _find_issuer(meta, labels, lines, head)
+    if letter["number"] and not (meta.get("number") or labels.get("number")):
+        number = letter["number"]
+    doc_type = NEWS if news else _find_type(meta, labels, head, number) or letter["doc_type"]
+    letter_issuer = letter["issuer"] if letter["doc_type"] else None  # a công văn's block
+    head_issuer = letter_issuer or head["issuer"] or letter["issuer"]
+    issuer = None if news else _find_issuer(meta, labels, lines, {**head, "issuer": head_issuer})
 
     issued = parse_date(meta.get("issued") or "") or parse_date(labels.get("issued") or "")
     if issued is None:
-        issued = parse_date(text[:1500]) if news else _find_issued(text, lines)
+        issued = parse_date(text[:1500]) if news else letter["issued"] or _find_issued(text, lines)
     effective = parse_date(meta.get("effective") or "") or parse_date(labels.get("effective") or "")
     m = None if news or effective else _OWN_EFFECT.search(text)
     if m:
         effective = issued if "ký" in m.group(1) else parse_date(m.group(1))
 
-    summary = meta.get("summary") or labels.get("summary")
+    summary = meta.get("summary") or labels.get("summary") or letter.get("summary")
     for i, line in enumerate(lines[:120]):
         if summary is None and fold(_plain(line)) == "trich yeu":
             summary = next((_plain(x) for x in lines[i + 1 : i + 4] if _plain(x)), None)
@@ -328,6 +341,8 @@ def extract_metadata(doc_id: str, extracted: Extracted) -> dict:
         summary = head["after"]
 
     title = meta.get("title") or (_news_title(lines) if news else None)
+    if not title and doc_type == "Công văn" and letter.get("summary"):
+        title = f"Công văn {number or ''} về việc {letter['summary']}".replace("  ", " ")
     title = title or _find_title(lines, head, number, doc_type) or PurePosixPath(doc_id).stem
     if not news and _doc_type(title):  # "Án lệ số 26/2018/AL về ..."
         number = number or _own_number(title[:80])
@@ -350,7 +365,20 @@ def extract_metadata(doc_id: str, extracted: Extracted) -> dict:
         "summary": " ".join(summary.split()) if summary else None,
         "cites": cites,
         "url": meta.get("url") or _url(labels.get("url")),
+        **_letter_and_ocr(letter, extracted),
     }
+
+
+def _letter_and_ocr(letter: dict, extracted: Extracted) -> dict:
+    """Keys present only when found: recipients; ocr_confidence and ocr_low for OCR'd text."""
+    from index.ocr import LOW_CONFIDENCE
+
+    out = {"recipients": letter["recipients"]} if letter.get("recipients") else {}
+    pages = extracted.ocr_confidence
+    if pages:
+        mean = round(sum(pages) / len(pages), 1)
+        out |= {"ocr_confidence": mean, "ocr_low": mean < LOW_CONFIDENCE}
+    return out
 
 
 def head_line(lines: list[str], kind: str) -> str:

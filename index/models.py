@@ -21,6 +21,8 @@ class Extracted:
     text: str
     meta: dict[str, str] = field(default_factory=dict)
     page_starts: tuple[int, ...] = ()
+    ocr_confidence: tuple[float, ...] = ()
+    """Tesseract's mean word confidence (0..100) of each page read by OCR, in page order."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,12 @@ class DocumentInfo:
     size_chars: int
     n_chunks: int
     url: str | None = None
+    recipients: str | None = None
+    """"Kính gửi: ..." of a letter (công văn)."""
+    ocr_confidence: float | None = None
+    """Mean OCR confidence (0..100) when the text was read from a scan, else None."""
+    ocr_low: bool = False
+    """Read by OCR with a low confidence: answers quoting it warn of possible misspellings."""
 
 
 @dataclass(frozen=True)

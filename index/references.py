@@ -74,11 +74,16 @@ def citing_documents(snapshot: Snapshot, refs: list[NumberRef]) -> list[Document
 def find_by_number(snapshot: Snapshot, text: str) -> list[DocumentInfo]:
     """Documents whose own number matches a loosely typed reference ("nghi quyet 29").
 
-    Falls back to a file-name match ("nghi-dinh-66") when the text holds no reference.
+    A bare running number ("1847") matches every document numbered so; otherwise falls back to
+    a file-name match ("nghi-dinh-66") when the text holds no reference.
     """
     line = normalize_line(text)
     named = named_documents(snapshot, parse_reference(line))
     folded = fold(line).strip()
+    bare = re.fullmatch(r"(?:so\s*)?0*(\d{1,5})", folded)
+    if not named and bare:  # "/vanban 1847": a công văn is known by its running number
+        ref = NumberRef(bare.group(1), None, frozenset())
+        named = named_documents(snapshot, [ref])
     if not named and folded:
         named = {d for d in snapshot.docs if folded in fold(d)}
     return _newest_first([snapshot.docs[d] for d in named])

@@ -1,0 +1,219 @@
+"""Read scans and photos with Tesseract 5 (Vietnamese model), page by page, cached by content hash.
+
+A PDF page is OCR'd when its text layer is missing or unusable: far too few characters for the
+page, or mojibake from broken font maps. Images (.jpg .png .tif .webp ...) are always OCR'd.
+Results are cached under ``<cache_dir>/<sha256>.json`` so an unchanged scan is read once, even
+by a ``--full`` rebuild. Each page carries Tesseract's mean word confidence (0..100).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+logger = logging.getLogger(__name__)
+
+LANG = "vie"
+DPI = 300
+LOW_CONFIDENCE = 75.0
+"""Documents whose mean word confidence is below this are flagged as possibly misspelt."""
+CACHE_VERSION = 1
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp")
+MIN_CHARS_PER_PAGE = 60
+"""A text layer with fewer characters than this on a page that holds an image is not usable."""
+
+PageProgress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` after each OCR'd page."""
+
+# What a readable Vietnamese text layer is made of; a page where more than 15% of the
+# characters are something else (symbols, private-use glyphs, replacement marks) is mojibake.
+_PLAIN = re.compile(
+    r"[0-9A-Za-z\u00c0-\u00ff\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169"
+    r"\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9\u0300-\u0323"
+    r"!-/:-@\[-`{-~\u2010-\u2026\u00a7\u00b0\u2022\u2116]"
+)
+
+
+class OcrUnavailable(RuntimeError):
+    """Tesseract or its Vietnamese model is not installed."""
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """Text of one OCR'd page and Tesseract's mean word confidence (0..100)."""
+
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class OcrOptions:
+    """How the loader runs OCR: where to cache results and whom to tell about progress."""
+
+    cache_dir: Path | None = None
+    progress: PageProgress | None = None
+    enabled: bool = True
+
+
+def available() -> bool:
+    """True when the tesseract binary and the ``vie`` model are installed."""
+    if shutil.which("tesseract") is None:
+        return False
+    try:
+        import pytesseract
+
+        return LANG in pytesseract.get_languages(config="")
+    except Exception:  # pytesseract missing, or tesseract failing to start
+        return False
+
+
+def text_layer_usable(text: str, has_graphics: bool) -> bool:
+    """Whether a PDF page's extracted text can be indexed as it is.
+
+    Args:
+        text: What the text layer gives for the page (legacy fonts already converted).
+        has_graphics: The page shows images or drawings (a scan is one big image).
+
+    Returns:
+        False for mojibake (symbols, replacement or private-use characters where letters should
+        be) and for a page with graphics but far too few characters for a page of text.
+    """
+    stripped = "".join(text.split())
+    if has_graphics and len(stripped) < MIN_CHARS_PER_PAGE:
+        return False
+    odd = sum(1 for ch in stripped if not _PLAIN.match(ch))
+    return not stripped or odd <= 0.15 * len(stripped)
+
+
+def _prepare(image: Image) -> Image:
+    """Grey image for Tesseract; red ink (stamps) fades when the red channel is used."""
+    from PIL import ImageOps
+
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGB", "RGBA", "P", "CMYK"):
+        return image.convert("RGB").getchannel("R")
+    return image.convert("L")
+
+
+def ocr_image(image: Image) -> OcrPage:
+    """OCR one page image: text with line breaks, and the mean word confidence."""
+    import pytesseract
+
+    data = pytesseract.image_to_data(
+        _prepare(image), lang=LANG, config="--psm 3", output_type=pytesseract.Output.DICT
+    )
+    lines: dict[tuple[int, int, int], list[str]] = {}
+    weights = scores = 0.0
+    for i, word in enumerate(data["text"]):
+        word = (word or "").strip()
+        conf = float(data["conf"][i])
+        if not word or conf < 0:
+            continue
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        lines.setdefault(key, []).append(word)
+        weights += len(word)
+        scores += conf * len(word)
+    out: list[str] = []
+    previous: tuple[int, int] | None = None
+    for (block, par, _), words in lines.items():
+        if previous is not None and previous != (block, par):
+            out.append("")  # blank line between paragraphs and blocks
+        out.append(" ".join(words))
+        previous = (block, par)
+    return OcrPage("\n".join(out), round(scores / weights, 1) if weights else 0.0)
+
+
+def _pdf_images(path: Path, pages: Iterable[int], dpi: int) -> Iterable[Image]:
+    import pymupdf
+    from PIL import Image as PILImage
+
+    with pymupdf.open(path) as doc:
+        for number in pages:
+            pix = doc[number].get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, alpha=False)
+            yield PILImage.frombytes("RGB", (pix.width, pix.height), pix.samples)
+
+
+def _file_images(path: Path) -> list[Image]:
+    from PIL import Image as PILImage
+    from PIL import ImageSequence
+
+    with PILImage.open(path) as image:
+        return [frame.copy() for frame in ImageSequence.Iterator(image)]
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes (the OCR cache key)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _cache_file(options: OcrOptions, digest: str) -> Path | None:
+    return Path(options.cache_dir) / f"{digest}.json" if options.cache_dir else None
+
+
+def read_pages(path: Path, pages: list[int] | None, options: OcrOptions) -> dict[int, OcrPage]:
+    """OCR the given pages of a PDF (``pages`` = 0-based numbers) or every frame of an image.
+
+    Results come from the cache when this file's content was OCR'd before.
+
+    Raises:
+        OcrUnavailable: tesseract or the ``vie`` model is missing.
+    """
+    digest = file_digest(path)
+    cache = _cache_file(options, digest)
+    cached: dict[int, OcrPage] = {}
+    if cache is not None and cache.exists():
+        try:
+            row = json.loads(cache.read_text(encoding="utf-8"))
+            if row.get("version") == CACHE_VERSION and row.get("lang") == LANG:
+                cached = {int(k): OcrPage(**v) for k, v in row["pages"].items()}
+        except (OSError, ValueError, TypeError, KeyError):
+            logger.warning("unreadable OCR cache entry %s: OCR again", cache)
+    wanted = pages if pages is not None else None
+    if wanted is not None and all(n in cached for n in wanted):
+        return {n: cached[n] for n in wanted}
+    if wanted is None and cached:
+        return cached
+    if not available():
+        raise OcrUnavailable("tesseract-ocr / tesseract-ocr-vie are not installed")
+    if wanted is None:
+        frames = _file_images(path)
+        todo, images = list(range(len(frames))), iter(frames)
+    else:
+        todo = [n for n in wanted if n not in cached]
+        images: Iterable[Image] = _pdf_images(path, todo, DPI)
+    result = dict(cached)
+    tick = options.progress or (lambda done, total: None)
+    tick(0, len(todo))
+    for done, (number, image) in enumerate(zip(todo, images, strict=True), start=1):
+        result[number] = ocr_image(image)
+        tick(done, len(todo))
+    if cache is not None:
+        _write_cache(cache, result)
+    return {n: result[n] for n in (wanted if wanted is not None else sorted(result))}
+
+
+def _write_cache(cache: Path, pages: dict[int, OcrPage]) -> None:
+    row = {
+        "version": CACHE_VERSION,
+        "lang": LANG,
+        "dpi": DPI,
+        "pages": {str(n): asdict(p) for n, p in sorted(pages.items())},
+    }
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(cache)
+    except OSError:
+        logger.warning("could not write the OCR cache %s", cache, exc_info=True)

@@ -8,13 +8,15 @@ by a ``--full`` rebuild. Each page carries Tesseract's mean word confidence (0..
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +32,8 @@ LOW_CONFIDENCE = 75.0
 """Documents whose mean word confidence is below this are flagged as possibly misspelt."""
 CACHE_VERSION = 1
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp")
+CACHE_FOLDER = "ocr-cache"
+"""The OCR cache lives in ``<index_dir>/ocr-cache/`` and outlives builds."""
 MIN_CHARS_PER_PAGE = 60
 """A text layer with fewer characters than this on a page that holds an image is not usable."""
 
@@ -161,53 +165,67 @@ def _cache_file(options: OcrOptions, digest: str) -> Path | None:
     return Path(options.cache_dir) / f"{digest}.json" if options.cache_dir else None
 
 
+def _read_cache(cache: Path | None) -> tuple[dict[int, OcrPage], int | None]:
+    """Pages cached for one file content, and its frame count for images (None if unknown)."""
+    if cache is None or not cache.exists():
+        return {}, None
+    try:
+        row = json.loads(cache.read_text(encoding="utf-8"))
+        if row.get("version") != CACHE_VERSION or row.get("lang") != LANG:
+            return {}, None
+        return {int(k): OcrPage(**v) for k, v in row["pages"].items()}, row.get("frames")
+    except (OSError, ValueError, TypeError, KeyError):
+        logger.warning("unreadable OCR cache entry %s: OCR again", cache)
+        return {}, None
+
+
 def read_pages(path: Path, pages: list[int] | None, options: OcrOptions) -> dict[int, OcrPage]:
     """OCR the given pages of a PDF (``pages`` = 0-based numbers) or every frame of an image.
 
-    Results come from the cache when this file's content was OCR'd before.
+    Pages already in the cache for this file content are not OCR'd again; each new page is
+    added to the cache as soon as it is read, so an interrupted build loses at most one page.
 
     Raises:
         OcrUnavailable: tesseract or the ``vie`` model is missing.
     """
     digest = file_digest(path)
     cache = _cache_file(options, digest)
-    cached: dict[int, OcrPage] = {}
-    if cache is not None and cache.exists():
-        try:
-            row = json.loads(cache.read_text(encoding="utf-8"))
-            if row.get("version") == CACHE_VERSION and row.get("lang") == LANG:
-                cached = {int(k): OcrPage(**v) for k, v in row["pages"].items()}
-        except (OSError, ValueError, TypeError, KeyError):
-            logger.warning("unreadable OCR cache entry %s: OCR again", cache)
-    wanted = pages if pages is not None else None
-    if wanted is not None and all(n in cached for n in wanted):
-        return {n: cached[n] for n in wanted}
-    if wanted is None and cached:
-        return cached
+    result, frames = _read_cache(cache)
+    if pages is None and frames is not None and all(n in result for n in range(frames)):
+        return {n: result[n] for n in range(frames)}
+    if pages is not None and all(n in result for n in pages):
+        return {n: result[n] for n in pages}
     if not available():
         raise OcrUnavailable("tesseract-ocr / tesseract-ocr-vie are not installed")
-    if wanted is None:
-        frames = _file_images(path)
-        todo, images = list(range(len(frames))), iter(frames)
+    images: Iterable[tuple[int, Image]]
+    if pages is None:
+        all_frames = _file_images(path)
+        frames, pages = len(all_frames), list(range(len(all_frames)))
+        images = [(n, img) for n, img in enumerate(all_frames) if n not in result]
     else:
-        todo = [n for n in wanted if n not in cached]
-        images: Iterable[Image] = _pdf_images(path, todo, DPI)
-    result = dict(cached)
+        todo = [n for n in pages if n not in result]
+        images = zip(todo, _pdf_images(path, todo, DPI), strict=True)
+    total = sum(n not in result for n in pages)
     tick = options.progress or (lambda done, total: None)
-    tick(0, len(todo))
-    for done, (number, image) in enumerate(zip(todo, images, strict=True), start=1):
+    progress_file = cache.with_suffix(".progress") if cache is not None else None
+    tick(0, total)
+    for done, (number, image) in enumerate(images, start=1):
         result[number] = ocr_image(image)
-        tick(done, len(todo))
-    if cache is not None:
-        _write_cache(cache, result)
-    return {n: result[n] for n in (wanted if wanted is not None else sorted(result))}
+        if cache is not None:
+            _write_cache(cache, result, frames)
+            _write_progress(progress_file, done, total)
+        tick(done, total)
+    if progress_file is not None:
+        progress_file.unlink(missing_ok=True)
+    return {n: result[n] for n in pages}
 
 
-def _write_cache(cache: Path, pages: dict[int, OcrPage]) -> None:
+def _write_cache(cache: Path, pages: dict[int, OcrPage], frames: int | None) -> None:
     row = {
         "version": CACHE_VERSION,
         "lang": LANG,
         "dpi": DPI,
+        "frames": frames,
         "pages": {str(n): asdict(p) for n, p in sorted(pages.items())},
     }
     try:
@@ -217,3 +235,58 @@ def _write_cache(cache: Path, pages: dict[int, OcrPage]) -> None:
         tmp.replace(cache)
     except OSError:
         logger.warning("could not write the OCR cache %s", cache, exc_info=True)
+
+
+def _write_progress(path: Path | None, done: int, total: int) -> None:
+    if path is not None:
+        with contextlib.suppress(OSError):
+            path.write_text(f"{done} {total}", encoding="utf-8")
+
+
+@contextlib.contextmanager
+def watch_progress(
+    cache_dir: Path, digest: str, progress: PageProgress, interval: float = 0.5
+) -> Iterator[None]:
+    """Report the pages OCR'd for a file content by another process (a loader worker).
+
+    The worker writes ``<digest>.progress`` in the cache folder after each page; a thread
+    polls it while the block runs and calls ``progress(done, total)`` when it changes.
+    """
+    path = Path(cache_dir) / f"{digest}.progress"
+    stop = threading.Event()
+
+    def poll() -> None:
+        last = ""
+        while not stop.wait(interval):
+            try:
+                seen = path.read_text(encoding="utf-8")
+            except OSError:
+                continue
+            if seen != last and len(seen.split()) == 2:
+                last = seen
+                done, total = (int(x) for x in seen.split())
+                progress(done, total)
+
+    watcher = threading.Thread(target=poll, name="ocr-progress", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
+
+
+def cache_dir(index_dir: Path) -> Path:
+    """The OCR cache folder of an index."""
+    return Path(index_dir) / CACHE_FOLDER
+
+
+def build_progress(
+    index_dir: Path, path: Path, digest: str, tick: Callable[[str, int, int], None]
+) -> contextlib.AbstractContextManager[None]:
+    """Per-page "ocr" progress for a scan or image being read (in a worker) during a build."""
+    if Path(path).suffix.lower() not in (".pdf", *IMAGE_SUFFIXES):
+        return contextlib.nullcontext()
+    return watch_progress(
+        cache_dir(index_dir), digest, lambda done, total: tick("ocr", done, total)
+    )

@@ -26,7 +26,8 @@ from index.embedders import Embedder, embedder_id, make_embedder
 from index.lexical import LexicalIndex
 from index.loaders import IngestError, iter_documents, load_file
 from index.metadata import extract_metadata
-from index.models import Chunk, DocumentInfo
+from index.models import Chunk, DocumentInfo, Extracted
+from index.safety import BoundedLoader
 from index.settings import IndexSettings
 from index.store import BuildLocked  # noqa: F401 - re-exported for callers
 from index.textnorm import NORMALISER_VERSION
@@ -168,7 +169,8 @@ def build_index(
         if embedder is not None:
             sig["embedding"] = embedder.name
         prev = None if full else _load_previous(settings, sig)
-        state = _collect(settings, prev, embedder, tick)
+        with BoundedLoader() as loader:  # a file that reads for too long is skipped
+            state = _collect(settings, prev, embedder, tick, loader.load)
         vectors = _vectors(state, prev, embedder, embed, settings, tick, cancel)
         tick("save", 0, 1)
         build_id = _write(settings, sig, state, vectors, prev)
@@ -197,7 +199,11 @@ def build_index(
 
 
 def _collect(
-    settings: IndexSettings, prev: _Previous | None, embedder: Embedder | None, tick: Progress
+    settings: IndexSettings,
+    prev: _Previous | None,
+    embedder: Embedder | None,
+    tick: Progress,
+    load: Callable[..., Extracted] = load_file,
 ) -> dict[str, Any]:
     """Read, describe and chunk every new or changed document; reuse the rest."""
     root = settings.documents_dir
@@ -231,7 +237,7 @@ def _collect(
             continue
         try:
             doc, chunks, text = _read_one(
-                path, doc_id, digest, settings, embedder, state, max_bytes
+                path, doc_id, digest, settings, embedder, state, max_bytes, load
             )
         except IngestError as exc:
             state["failed"].append((doc_id, str(exc)))
@@ -266,8 +272,9 @@ def _read_one(
     embedder: Embedder | None,
     state: dict[str, Any],
     max_bytes: int,
+    load: Callable[..., Extracted] = load_file,
 ) -> tuple[DocumentInfo, list[Chunk], str]:
-    extracted = load_file(path, max_bytes=max_bytes)
+    extracted = load(path, max_bytes=max_bytes)
     meta = extract_metadata(doc_id, extracted)
     pieces = chunk_text(extracted.text, settings.chunking, extracted.page_starts)
     pieces = _fit_window(pieces, meta, embedder, settings.chunking.with_heading)

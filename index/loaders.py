@@ -20,6 +20,7 @@ from index.clean import clean_text, continues, repair_pages, strip_markdown
 from index.errors import IngestError
 from index.models import Extracted
 from index.ocr import IMAGE_SUFFIXES, OcrOptions
+from index.safety import ArchiveRefused, check_archive
 from index.textnorm import normalize
 
 if TYPE_CHECKING:
@@ -144,6 +145,10 @@ def load_file(
         raise IngestError(
             f"tệp quá lớn ({size / 1048576:.1f} MB, tối đa {max_bytes / 1048576:g} MB)"
         )
+    try:
+        check_archive(path)  # zip bombs are refused before any parser inflates them
+    except ArchiveRefused as exc:
+        raise IngestError(str(exc)) from exc
     if suffix == ".pdf" or suffix in IMAGE_SUFFIXES:
         options = ocr or OcrOptions()
         reader = pages.read_pdf if suffix == ".pdf" else pages.read_image

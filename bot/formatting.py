@@ -126,6 +126,8 @@ def source_line(doc: DocumentInfo, section: str = "") -> str:
     if section:
         parts.append(f"<i>{esc(section)}</i>")
     parts.append(esc(messages.SOURCE_FILE.format(name=PurePosixPath(doc.doc_id).name)))
+    if doc.ocr_low:
+        parts.append(esc(messages.SCANNED_NOTE))
     return messages.SOURCE.format(source=" · ".join(parts))
 
 
@@ -201,10 +203,14 @@ def document_card(doc: DocumentInfo, cited_by: Sequence[DocumentInfo], limit: in
         (messages.CARD_ISSUED, format_date(doc.issued)),
         (messages.CARD_EFFECTIVE, format_date(doc.effective)),
         (messages.CARD_SUMMARY, doc.summary and short(doc.summary, 600)),
+        (messages.CARD_RECIPIENTS, doc.recipients and short(doc.recipients, 300)),
         (messages.CARD_FILE, doc.doc_id),
+        (messages.CARD_OCR, doc.ocr_confidence is not None and f"{doc.ocr_confidence:.0f}%"),
         (messages.CARD_PASSAGES, doc.n_chunks),
     )
     lines += [template.format(value=esc(value)) for template, value in fields if value]
+    if doc.ocr_low:
+        lines.append(esc(messages.SCANNED_NOTE))
     if cited_by:
         lines.append(messages.CARD_CITED_BY)
         lines += [f"• {document_label(d, 120)}" for d in cited_by[:limit]]

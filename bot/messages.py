@@ -45,7 +45,8 @@ HELP = (
     "/thongke – thống kê (quản lý, quản trị)\n"
     "/reindex – cập nhật chỉ mục (quản trị)\n"
     "/xoa &lt;tên tệp hoặc số hiệu&gt; – xoá văn bản (quản trị)\n"
-    "Quản trị viên gửi tệp .pdf, .docx, .txt, .md, .html để thêm văn bản."
+    "Quản trị viên gửi tệp .pdf (cả bản scan), .doc, .docx, .txt, .md, .html "
+    "hoặc ảnh chụp .jpg, .png để thêm văn bản."
 )
 
 # --- Questions and answers ---------------------------------------------------------------------
@@ -101,6 +102,9 @@ CARD_ISSUED = "Ngày ban hành: {value}"
 CARD_EFFECTIVE = "Ngày hiệu lực: {value}"
 CARD_SUMMARY = "Trích yếu: {value}"
 CARD_FILE = "Tệp: {value}"
+CARD_RECIPIENTS = "Kính gửi: {value}"
+CARD_OCR = "Bản quét, chữ được nhận dạng tự động (độ tin cậy {value})"
+SCANNED_NOTE = "⚠️ văn bản quét, có thể sai chính tả"
 CARD_PASSAGES = "Số đoạn: {value}"
 CARD_CITED_BY = "<b>Được dẫn chiếu bởi:</b>"
 CARD_CITED_MORE = "… và {count} văn bản khác"
@@ -143,6 +147,7 @@ UPLOAD_TOO_LARGE = "Không nhận tệp “{name}”: tệp quá lớn ({size:.1
 UPLOAD_BAD_NAME = "Không nhận tệp: tên tệp “{name}” không hợp lệ."
 UPLOAD_REJECTED = "Không thêm được tệp “{name}”: {reason}."
 UPLOAD_RECEIVED = "Đã nhận “{name}”, đang đọc và đưa vào chỉ mục…"
+UPLOAD_OCR_PROGRESS = "Đã nhận “{name}”, đang nhận dạng chữ trang {done}/{total}…"
 UPLOAD_EXISTS = (
     "Đã có tệp “{name}” trong bộ sưu tập. Thay thế bằng tệp mới? "
     "Tệp cũ sẽ được giữ lại làm bản sao lưu."
@@ -160,7 +165,13 @@ BUILD_LOCKED_SAVED = (
 )
 REINDEX_STARTED = "⏳ Bắt đầu cập nhật chỉ mục…"
 REINDEX_PROGRESS = "⏳ Đang cập nhật chỉ mục: {stage} {done}/{total}"
-STAGES = {"scan": "quét thư mục", "load": "đọc tệp", "embed": "tạo vector", "save": "ghi chỉ mục"}
+STAGES = {
+    "scan": "quét thư mục",
+    "load": "đọc tệp",
+    "ocr": "nhận dạng chữ, trang",
+    "embed": "tạo vector",
+    "save": "ghi chỉ mục",
+}
 REINDEX_DONE = (
     "✅ Đã cập nhật chỉ mục trong {seconds:.1f} giây.\n"
     "Thêm: {added} · Sửa: {changed} · Xoá: {removed} · Lỗi: {failed}\n"
@@ -209,7 +220,10 @@ HELP_LINES = {
     "thoat": "/thoat – thoát (hoặc Ctrl-D)",
 }
 HELP_COMMANDS_HEADER = "<b>Lệnh</b>"
-HELP_UPLOAD_LINE = "Quản trị viên gửi tệp .pdf, .docx, .txt, .md, .html để thêm văn bản."
+HELP_UPLOAD_LINE = (
+    "Quản trị viên gửi tệp .pdf (cả bản scan), .doc, .docx, .txt, .md, .html "
+    "hoặc ảnh chụp .jpg, .png để thêm văn bản."
+)
 HELP_CONSOLE = (
     "<b>Cách dùng (dòng lệnh)</b>\n"
     "Gõ câu hỏi rồi Enter, có dấu hay không dấu đều được.\n"

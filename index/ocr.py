@@ -209,6 +209,7 @@ def read_pages(path: Path, pages: list[int] | None, options: OcrOptions) -> dict
     tick = options.progress or (lambda done, total: None)
     progress_file = cache.with_suffix(".progress") if cache is not None else None
     tick(0, total)
+    _write_progress(progress_file, 0, total)
     for done, (number, image) in enumerate(images, start=1):
         result[number] = ocr_image(image)
         if cache is not None:
@@ -240,6 +241,7 @@ def _write_cache(cache: Path, pages: dict[int, OcrPage], frames: int | None) -> 
 def _write_progress(path: Path | None, done: int, total: int) -> None:
     if path is not None:
         with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(f"{done} {total}", encoding="utf-8")
 
 
@@ -255,16 +257,16 @@ def watch_progress(
     path = Path(cache_dir) / f"{digest}.progress"
     stop = threading.Event()
 
+    seen: list[int] = []
+
     def poll() -> None:
-        last = ""
         while not stop.wait(interval):
             try:
-                seen = path.read_text(encoding="utf-8")
-            except OSError:
+                done, total = (int(x) for x in path.read_text(encoding="utf-8").split())
+            except (OSError, ValueError):
                 continue
-            if seen != last and len(seen.split()) == 2:
-                last = seen
-                done, total = (int(x) for x in seen.split())
+            if seen != [done, total]:
+                seen[:] = [done, total]
                 progress(done, total)
 
     watcher = threading.Thread(target=poll, name="ocr-progress", daemon=True)
@@ -274,6 +276,8 @@ def watch_progress(
     finally:
         stop.set()
         watcher.join()
+        if seen and seen[0] < seen[1]:
+            progress(seen[1], seen[1])  # the last page finished between two polls
 
 
 def cache_dir(index_dir: Path) -> Path:

@@ -16,8 +16,11 @@ from telegram.ext import ContextTypes
 from bot import messages
 from bot.formatting import esc
 from bot.handlers.admin import backup, edit, refuse_unless_admin, run_build
+from bot.jobs import ThrottledProgress
 from bot.state import BotState, Pending, state_of
 from index.loaders import SUPPORTED_SUFFIXES, IngestError, load_file
+from index.ocr import OcrOptions
+from index.ocr import cache_dir as ocr_cache_dir
 from index.store import BuildLocked
 
 logger = logging.getLogger(__name__)
@@ -70,7 +73,8 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     telegram_file = await document.get_file()
     await telegram_file.download_to_drive(staged)
     try:
-        await asyncio.to_thread(load_file, staged, int(limit_mb * 1024 * 1024))
+        ocr = _ocr_options(state, status, name)
+        await asyncio.to_thread(load_file, staged, int(limit_mb * 1024 * 1024), ocr=ocr)
     except IngestError as exc:
         staged.unlink(missing_ok=True)
         await edit(status, messages.UPLOAD_REJECTED.format(name=esc(name), reason=esc(exc)))
@@ -88,6 +92,21 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     await _install(state, status, staged, target, update.effective_user.id)
+
+
+def _ocr_options(state: BotState, status: Message, name: str) -> OcrOptions:
+    """OCR into the index's cache (the build then reuses it), editing the status message with
+    "đang nhận dạng chữ trang 3/12" at most every 2 seconds."""
+
+    async def show(stage: str, done: int, total: int) -> None:
+        text = messages.UPLOAD_OCR_PROGRESS.format(name=esc(name), done=done, total=total)
+        await edit(status, text)
+
+    throttled = ThrottledProgress(asyncio.get_running_loop(), show, interval=2.0)
+    return OcrOptions(
+        cache_dir=ocr_cache_dir(state.settings.index.index_dir),
+        progress=lambda done, total: throttled("ocr", done, total),
+    )
 
 
 async def _install(state: BotState, status: Message, staged: Path, target: Path, user: int) -> None:

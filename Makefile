@@ -1,5 +1,7 @@
 # Two commands on a fresh machine:  `make run`  (console chat or Telegram bot)  and  `make test`.
-# Both create .venv and install what they need first (torch's CPU build before anything else).
+# Both create .venv and install what they need first (torch's CPU build before anything else),
+# and the system tools for scans and old Word files (Tesseract with its Vietnamese model,
+# antiword, catdoc): with apt when missing and running as root, else one line naming them.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,8 +15,27 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-.PHONY: install run test eval bench reindex
-install: $(BIN)/.installed
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-vie antiword catdoc
+
+.PHONY: install sysdeps run test eval bench reindex
+install: sysdeps $(BIN)/.installed
+
+sysdeps:
+	@missing=""; \
+	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract-ocr"; \
+	tesseract --list-langs 2>/dev/null | grep -qx vie || missing="$$missing tesseract-ocr-vie"; \
+	command -v antiword >/dev/null 2>&1 || missing="$$missing antiword"; \
+	command -v catdoc >/dev/null 2>&1 || missing="$$missing catdoc"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "Missing system packages:$$missing; install them first: sudo apt-get install$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
 
 run: install
 	$(BIN)/python -m bot

@@ -113,6 +113,7 @@ def _register(app: App) -> None:
             CallbackQueryHandler(uploads.upload_confirm, pattern=r"^u:[yn]:\w+$"),
             CallbackQueryHandler(admin.xoa_choose, pattern=r"^x:\w+$"),
             CallbackQueryHandler(admin.xoa_confirm, pattern=r"^x[yn]:[\w-]+$"),
+            CallbackQueryHandler(common.stale_button),  # any other data: stop the spinner
         ]
     )
     app.add_error_handler(on_error)

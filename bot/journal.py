@@ -2,19 +2,32 @@
 
 Plain synchronous code (one connection guarded by a lock); the bot calls it through
 ``asyncio.to_thread`` so the event loop never waits on the disk.
+
+Writing never raises: a write that fails (disk full, locked or read-only database) is kept in
+a bounded in-memory backlog and retried with the next write, or dropped when the backlog is
+full; :attr:`Journal.health` counts both and :meth:`Journal.take_incident` reports the start
+of each incident once, for the administrators' chat.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from index.models import SearchResult
+
+logger = logging.getLogger(__name__)
+
+WRITE_ERRORS = (sqlite3.Error, OSError, ValueError)
+"""What a failing write raises: disk full / I/O (sqlite3.OperationalError), bad text."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
@@ -48,6 +61,13 @@ CREATE TABLE IF NOT EXISTS actions (
     detail TEXT
 );
 CREATE INDEX IF NOT EXISTS questions_ts ON questions(ts);
+CREATE TABLE IF NOT EXISTS votes (
+    question_id INTEGER NOT NULL REFERENCES questions(id),
+    user_id INTEGER NOT NULL,
+    value INTEGER NOT NULL,
+    ts REAL NOT NULL,
+    PRIMARY KEY (question_id, user_id)
+);
 """
 
 EXPORT_COLUMNS = (
@@ -69,8 +89,22 @@ EXPORT_COLUMNS = (
 )
 
 
+@dataclass
+class JournalHealth:
+    """Failed journal writes since start-up (shown by /thongke)."""
+
+    failed_writes: int = 0
+    """Writes that failed (each retried later while the backlog has room)."""
+    dropped: int = 0
+    """Rows lost because the backlog was full."""
+    pending: int = 0
+    """Rows waiting in the backlog for the next successful write."""
+
+
 class Journal:
     """The bot's log; one instance per process."""
+
+    BACKLOG = 1000
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,6 +114,17 @@ class Journal:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        with self._db:  # votes stored before the votes table existed
+            self._db.execute(
+                "INSERT OR IGNORE INTO votes (question_id, user_id, value, ts)"
+                " SELECT id, COALESCE(feedback_user, 0), feedback, COALESCE(feedback_ts, ts)"
+                " FROM questions WHERE feedback IN (1, -1)"
+            )
+        self._backlog: deque[tuple[str, tuple[Any, ...], list[tuple[Any, ...]]]] = deque()
+        self._failed = 0
+        self._dropped = 0
+        self._incident: str | None = None
+        self._unreported: str | None = None
 
     def close(self) -> None:
         """Close the database."""
@@ -95,34 +140,82 @@ class Journal:
         chat_type: str | None,
         latency_ms: float,
         top: int = 5,
-    ) -> int:
-        """Store one question with its top hits; return its id (used in callback data)."""
-        with self._lock, self._db:
-            cur = self._db.execute(
-                "INSERT INTO questions (ts, user_id, chat_id, chat_type, question, abstained,"
-                " evidence, mode, latency_ms, n_hits) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (
-                    time.time(),
-                    user_id,
-                    chat_id,
-                    chat_type,
-                    result.query,
-                    int(result.abstained),
-                    result.evidence,
-                    result.mode,
-                    latency_ms,
-                    len(result.hits),
-                ),
+    ) -> int | None:
+        """Store one question with its top hits; return its id (used in callback data).
+
+        Returns None when the write failed: the row waits in the backlog (no id yet).
+        """
+        row = (
+            time.time(),
+            user_id,
+            chat_id,
+            chat_type,
+            result.query,
+            int(result.abstained),
+            result.evidence,
+            result.mode,
+            latency_ms,
+            len(result.hits),
+        )
+        hits = [
+            (rank, h.doc.doc_id, h.chunk.section, h.score)
+            for rank, h in enumerate(result.hits[:top], 1)
+        ]
+        return self._write("question", row, hits)
+
+    def _write(self, kind: str, row: tuple[Any, ...], hits: list[tuple[Any, ...]]) -> int | None:
+        """Write the backlog, then this row; on failure keep the row for the next write."""
+        with self._lock:
+            try:
+                with self._db:
+                    for item in self._backlog:
+                        self._insert(*item)
+                    new_id = self._insert(kind, row, hits)
+            except WRITE_ERRORS as exc:
+                self._failed += 1
+                self._backlog.append((kind, row, hits))
+                if len(self._backlog) > self.BACKLOG:
+                    self._backlog.popleft()
+                    self._dropped += 1
+                if self._incident is None:
+                    self._incident = self._unreported = f"{type(exc).__name__}: {exc}"
+                    logger.warning("journal write failed (%s); answers continue", exc)
+                return None
+            if self._incident is not None:
+                logger.info("journal writable again; %d rows caught up", len(self._backlog))
+            self._backlog.clear()
+            self._incident = None
+            return new_id
+
+    def _insert(self, kind: str, row: tuple[Any, ...], hits: list[tuple[Any, ...]]) -> int:
+        if kind == "action":
+            self._db.execute(
+                "INSERT INTO actions (ts, user_id, action, detail) VALUES (?,?,?,?)", row
             )
-            qid = int(cur.lastrowid or 0)
-            self._db.executemany(
-                "INSERT INTO hits (question_id, rank, doc_id, section, score) VALUES (?,?,?,?,?)",
-                [
-                    (qid, rank, h.doc.doc_id, h.chunk.section, h.score)
-                    for rank, h in enumerate(result.hits[:top], 1)
-                ],
-            )
+            return 0
+        cur = self._db.execute(
+            "INSERT INTO questions (ts, user_id, chat_id, chat_type, question, abstained,"
+            " evidence, mode, latency_ms, n_hits) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            row,
+        )
+        qid = int(cur.lastrowid or 0)
+        self._db.executemany(
+            "INSERT INTO hits (question_id, rank, doc_id, section, score) VALUES (?,?,?,?,?)",
+            [(qid, *hit) for hit in hits],
+        )
         return qid
+
+    @property
+    def health(self) -> JournalHealth:
+        """Failed, dropped and pending writes since start-up."""
+        with self._lock:
+            return JournalHealth(self._failed, self._dropped, len(self._backlog))
+
+    def take_incident(self) -> str | None:
+        """The error that started a write-failure incident, once (None otherwise)."""
+        with self._lock:
+            error, self._unreported = self._unreported, None
+        return error
 
     def question(self, qid: int) -> str | None:
         """The text of a logged question."""
@@ -130,14 +223,38 @@ class Journal:
             row = self._db.execute("SELECT question FROM questions WHERE id=?", (qid,)).fetchone()
         return row[0] if row else None
 
-    def set_feedback(self, qid: int, user_id: int | None, value: int) -> bool:
-        """Store 👍 (1) or 👎 (-1) for a question; False when the question is unknown."""
-        with self._lock, self._db:
-            cur = self._db.execute(
-                "UPDATE questions SET feedback=?, feedback_user=?, feedback_ts=? WHERE id=?",
-                (value, user_id, time.time(), qid),
-            )
-        return cur.rowcount > 0
+    def set_feedback(
+        self, qid: int, user_id: int | None, value: int, chat_id: int | None = None
+    ) -> bool:
+        """Store one user's 👍 (1) or 👎 (-1) for a question; a new press replaces their vote.
+
+        Returns False when the question is unknown, or was asked in another chat than
+        ``chat_id`` (the user could not have seen its answer).
+        """
+        if user_id is None:
+            return False
+        with self._lock:
+            row = self._db.execute("SELECT chat_id FROM questions WHERE id=?", (qid,)).fetchone()
+            if row is None or (chat_id is not None and row[0] is not None and row[0] != chat_id):
+                return False
+            now = time.time()
+            try:
+                with self._db:
+                    self._db.execute(
+                        "INSERT INTO votes (question_id, user_id, value, ts) VALUES (?,?,?,?)"
+                        " ON CONFLICT(question_id, user_id) DO UPDATE"
+                        " SET value=excluded.value, ts=excluded.ts",
+                        (qid, user_id, value, now),
+                    )
+                    self._db.execute(
+                        "UPDATE questions SET feedback=(SELECT SUM(value) FROM votes"
+                        " WHERE question_id=?), feedback_user=?, feedback_ts=? WHERE id=?",
+                        (qid, user_id, now, qid),
+                    )
+            except WRITE_ERRORS:
+                self._failed += 1
+                logger.warning("could not store feedback for question %d", qid, exc_info=True)
+        return True
 
     def feedback(self, qid: int) -> int | None:
         """The feedback stored for a question."""
@@ -146,12 +263,8 @@ class Journal:
         return row[0] if row else None
 
     def log_action(self, user_id: int | None, action: str, detail: str = "") -> None:
-        """Audit an administrator's action (upload, delete, reindex)."""
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT INTO actions (ts, user_id, action, detail) VALUES (?,?,?,?)",
-                (time.time(), user_id, action, detail),
-            )
+        """Audit an administrator's action (upload, delete, reindex); never raises."""
+        self._write("action", (time.time(), user_id, action, detail), [])
 
     def stats(self, now: float | None = None, top_unanswered: int = 5) -> dict[str, Any]:
         """Counts for /thongke: today, last 7 days, share answered, feedback, top misses."""
@@ -168,7 +281,7 @@ class Journal:
                 (week,),
             ).fetchone()
             up, down = q(
-                "SELECT COALESCE(SUM(feedback=1),0), COALESCE(SUM(feedback=-1),0) FROM questions"
+                "SELECT COALESCE(SUM(value=1),0), COALESCE(SUM(value=-1),0) FROM votes"
             ).fetchone()
             misses = q(
                 "SELECT lower(question), COUNT(*) AS n FROM questions WHERE abstained=1"
@@ -183,6 +296,8 @@ class Journal:
             "up": up,
             "down": down,
             "unanswered": [(text, n) for text, n in misses],
+            "journal_failed": self._failed,
+            "journal_dropped": self._dropped,
         }
 
     def export_rows(self, since: float | None = None) -> Iterator[Sequence[Any]]:

@@ -262,3 +262,12 @@ MODE_NAMES = {
     "bm25": "bm25 (chỉ từ khoá)",
     "dense": "vector",
 }
+
+# --- Reliability (journal failures, long replies, unreadable files) ----------------------------
+JOURNAL_FAILING = (
+    "⚠️ <b>Không ghi được nhật ký câu hỏi</b> (ổ đĩa đầy hoặc cơ sở dữ liệu bị khoá?).\n"
+    "Bot vẫn trả lời bình thường; các câu hỏi được giữ tạm trong bộ nhớ và ghi lại khi "
+    "ghi được.\n<pre>{error}</pre>"
+)
+STATS_JOURNAL = "⚠️ Nhật ký: {failed} lần ghi lỗi, {dropped} câu hỏi bị bỏ, {pending} đang chờ ghi"
+BUTTON_UNKNOWN = "Nút này không còn dùng được. Bạn gửi lại câu hỏi hoặc lệnh nhé."

@@ -218,6 +218,11 @@ async def thongke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         up=stats["up"],
         down=stats["down"],
     )
+    health = state.journal.health
+    if health.failed_writes:
+        text += "\n" + messages.STATS_JOURNAL.format(
+            failed=health.failed_writes, dropped=health.dropped, pending=health.pending
+        )
     if stats["unanswered"]:
         text += "\n" + messages.STATS_UNANSWERED
         text += "".join(f"\n• {esc(q[:200])} ({n})" for q, n in stats["unanswered"])

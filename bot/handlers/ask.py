@@ -12,8 +12,8 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import messages
-from bot.formatting import answer_blocks, article_blocks, more_blocks, select_answer
-from bot.handlers.common import is_private, send_blocks
+from bot.formatting import answer_blocks, article_blocks, esc, more_blocks, select_answer
+from bot.handlers.common import clean_input, is_private, notify_admin_chat, send_blocks
 from bot.state import BotState, state_of
 from index.engine import Engine
 from index.models import Hit
@@ -21,8 +21,17 @@ from index.models import Hit
 logger = logging.getLogger(__name__)
 
 
-def answer_keyboard(qid: int, chunk_id: int, chosen: int | None = None) -> InlineKeyboardMarkup:
-    """Buttons under a first answer; chosen marks the feedback already given."""
+def answer_keyboard(
+    qid: int | None, chunk_id: int, chosen: int | None = None
+) -> InlineKeyboardMarkup:
+    """Buttons under a first answer; chosen marks the feedback already given.
+
+    Without a question id (the journal could not store the question) only the whole-article
+    button is offered.
+    """
+    if qid is None:
+        article = InlineKeyboardButton(messages.BUTTON_ARTICLE, callback_data=f"a:{chunk_id}")
+        return InlineKeyboardMarkup([[article]])
     up, down = messages.BUTTON_UP, messages.BUTTON_DOWN
     if chosen == 1:
         up = messages.BUTTON_CHOSEN.format(label=up)
@@ -78,7 +87,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
     message = update.effective_message
     state = state_of(context)
     limits = state.settings.bot
-    question = " ".join(question.split())
+    question = " ".join(clean_input(question).split())
     if not question:
         await message.reply_text(messages.EMPTY_QUESTION)
         return
@@ -103,11 +112,20 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         chat_type=chat and chat.type,
         latency_ms=(time.perf_counter() - started) * 1000,
     )
-    state.remember(qid, question)
+    await report_journal_incident(context, state)
+    if qid is not None:
+        state.remember(qid, question)
     markup = None
     if not result.abstained and result.hits:
         markup = answer_keyboard(qid, result.hits[0].chunk.chunk_id)
     await send_blocks(message, blocks, markup, quote=not is_private(update))
+
+
+async def report_journal_incident(context: ContextTypes.DEFAULT_TYPE, state: BotState) -> None:
+    """Warn the admin chat once when journal writes start failing (answers continue)."""
+    error = state.journal.take_incident()
+    if error is not None:
+        await notify_admin_chat(context, messages.JOURNAL_FAILING.format(error=esc(error[:500])))
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -194,7 +212,10 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     qid, value = int(qid_text), 1 if value_text == "1" else -1
     state = state_of(context)
     user = update.effective_user
-    stored = await asyncio.to_thread(state.journal.set_feedback, qid, user and user.id, value)
+    chat = update.effective_chat  # the chat where the button was pressed
+    stored = await asyncio.to_thread(
+        state.journal.set_feedback, qid, user and user.id, value, chat and chat.id
+    )
     if not stored:
         await query.answer(messages.QUESTION_EXPIRED, show_alert=True)
         return

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import commands, messages
@@ -15,6 +17,8 @@ from bot.settings import Settings
 from bot.state import SETTINGS_KEY
 
 logger = logging.getLogger(__name__)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def settings_from(context: ContextTypes.DEFAULT_TYPE) -> Settings:
@@ -45,6 +49,27 @@ async def send_blocks(
             )
         )
     return sent
+
+
+def clean_input(text: str) -> str:
+    """User text made safe to store and echo: lone UTF-16 surrogates become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def cut(text: str, limit: int = 200) -> str:
+    """A user's text shortened for an echo in a reply ("…" marks the cut)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def notify_admin_chat(context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Send a warning to bot.admin_chat_id if one is configured (failures only logged)."""
+    chat = settings_from(context).bot.admin_chat_id
+    if chat is None:
+        return
+    try:
+        await context.bot.send_message(chat, text)
+    except TelegramError:
+        logger.warning("could not notify the admin chat", exc_info=True)
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -89,3 +114,8 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain that only text questions are understood (stickers, photos, voice...)."""
     await update.effective_message.reply_text(messages.UNSUPPORTED_MESSAGE)
+
+
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a button press no handler knows (old or hand-made data): no hanging spinner."""
+    await update.callback_query.answer(messages.BUTTON_UNKNOWN)

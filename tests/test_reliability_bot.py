@@ -1,0 +1,130 @@
+"""Faults and hostile input against the real bot (fake Bot API on 127.0.0.1): docs/RELIABILITY.md."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from bot.state import STATE_KEY
+from tests import test_bot_e2e
+from tests.test_bot_e2e import ADMIN_CHAT, GROUP, MANAGER, QUESTION, plain, running, wait
+
+built = test_bot_e2e.built  # the module-scoped corpus + index fixture
+
+
+class FullDisk:
+    """A sqlite3 connection whose writes fail like a full disk while ``full`` is set."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.full = True
+
+    def _check(self, sql: str) -> None:
+        if self.full and sql.lstrip().upper().startswith(("INSERT", "UPDATE")):
+            raise sqlite3.OperationalError("database or disk is full")
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        self._check(sql)
+        return self.db.execute(sql, *args)
+
+    def executemany(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        self._check(sql)
+        return self.db.executemany(sql, *args)
+
+    def __enter__(self) -> FullDisk:
+        self.db.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> Any:
+        return self.db.__exit__(*exc)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+async def test_full_journal_disk_never_blocks_answers(built: Path, tmp_path: Path) -> None:
+    async with running(built, tmp_path) as (api, app):
+        journal = app.bot_data[STATE_KEY].journal
+        disk = journal._db = FullDisk(journal._db)
+        for chat in range(21, 26):
+            api.send_text(chat, QUESTION)
+        for chat in range(21, 26):
+            [reply] = await wait(api, "sendMessage", chat_id=chat)
+            assert "Nguồn" in plain(reply), "the answer is sent although the journal fails"
+            assert [label for label, _ in reply.buttons()] == ["Toàn văn Điều này"]
+        warnings = api.find("sendMessage", chat_id=ADMIN_CHAT)
+        assert len(warnings) == 1, "one admin warning per incident"
+        assert "database or disk is full" in plain(warnings[0])
+
+        disk.full = False
+        api.send_text(26, QUESTION)
+        [reply] = await wait(api, "sendMessage", chat_id=26)
+        assert "👍" in [label for label, _ in reply.buttons()]
+        api.send_text(MANAGER, "/thongke")
+        [stats] = await wait(api, "sendMessage", chat_id=MANAGER)
+        assert "5 lần ghi lỗi" in plain(stats) and "Câu hỏi hôm nay: 6" in plain(stats)
+    with sqlite3.connect(tmp_path / "journal.sqlite") as db:
+        chats = [c for (c,) in db.execute("SELECT chat_id FROM questions ORDER BY id")]
+    assert sorted(chats) == [21, 22, 23, 24, 25, 26], "the 5 failed writes were caught up"
+
+
+def _vote_buttons(call: Any) -> dict[str, str]:
+    return dict(call.buttons())
+
+
+async def test_one_vote_per_user_and_only_for_questions_the_user_saw(
+    built: Path, tmp_path: Path
+) -> None:
+    async with running(built, tmp_path) as (api, _):
+        api.send_text(31, QUESTION)
+        [mine] = await wait(api, "sendMessage", chat_id=31)
+        api.send_text(32, QUESTION)
+        [theirs] = await wait(api, "sendMessage", chat_id=32)
+        my_up = _vote_buttons(mine)["👍"]
+        qid = int(my_up.split(":")[1])
+
+        # User 32 forges 👎 for user 31's question from a message in their own chat.
+        api.click(theirs, f"f:{qid}:-1", user_id=32)
+        await wait(api, "answerCallbackQuery", count=1)
+        # User 31 presses 👍 three times: one vote.
+        for n in range(3):
+            api.click(mine, my_up, user_id=31)
+            await wait(api, "answerCallbackQuery", count=2 + n)
+
+        api.send_text(GROUP, f"/hoi {QUESTION}", chat_type="supergroup", user_id=33)
+        [group_answer] = await wait(api, "sendMessage", chat_id=GROUP)
+        group_buttons = _vote_buttons(group_answer)
+        api.click(group_answer, group_buttons["👍"], user_id=33)
+        api.click(group_answer, group_buttons["👎"], user_id=34)
+        api.click(group_answer, group_buttons["👎"], user_id=34)
+        await wait(api, "answerCallbackQuery", count=7)
+        group_qid = int(group_buttons["👍"].split(":")[1])
+    with sqlite3.connect(tmp_path / "journal.sqlite") as db:
+        votes = sorted(db.execute("SELECT question_id, user_id, value FROM votes"))
+        feedback = dict(db.execute("SELECT id, feedback FROM questions"))
+    assert votes == sorted([(qid, 31, 1), (group_qid, 33, 1), (group_qid, 34, -1)])
+    assert feedback[qid] == 1, "the forged 👎 from another chat was ignored"
+
+
+async def test_every_callback_query_is_answered(built: Path, tmp_path: Path) -> None:
+    async with running(built, tmp_path) as (api, _):
+        api.send_text(41, QUESTION)
+        [reply] = await wait(api, "sendMessage", chat_id=41)
+        for data in ("zz:1", "m:abc", "f:1:5", "", "a:"):
+            api.click(reply, data)
+        calls = await wait(api, "answerCallbackQuery", count=5)
+        assert len(calls) == 5
+
+
+async def test_lone_surrogate_in_a_question_is_answered_and_logged(
+    built: Path, tmp_path: Path
+) -> None:
+    async with running(built, tmp_path) as (api, _):
+        api.send_text(51, "phụ cấp ưu đãi nhà giáo \udc80 là bao nhiêu")
+        [reply] = await wait(api, "sendMessage", chat_id=51)
+        assert "Nguồn" in plain(reply)
+        assert not api.find("sendMessage", chat_id=ADMIN_CHAT), "no error, no journal incident"
+    with sqlite3.connect(tmp_path / "journal.sqlite") as db:
+        [(question,)] = db.execute("SELECT question FROM questions").fetchall()
+    assert "\ufffd" in question

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     level = logging.DEBUG if args.verbose else logging.INFO if settings.token else logging.WARNING
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not args.verbose:
-        for noisy in ("httpx", "bm25s"):
+        for noisy in ("httpx", "bm25s", "faiss.loader"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     if settings.token:
         return run_bot(settings)

@@ -29,7 +29,7 @@ from telegram.ext import (
 from bot import commands, messages
 from bot.formatting import esc
 from bot.handlers import admin, ask, common, documents, uploads
-from bot.jobs import complete_dense, needs_dense, open_or_build
+from bot.jobs import complete_dense, in_daemon_thread, needs_dense, open_or_build
 from bot.journal import Journal
 from bot.settings import Settings
 from bot.state import EMBEDDER_KEY, SETTINGS_KEY, STATE_KEY, BotState, settings_of
@@ -166,7 +166,7 @@ async def _complete_dense(state: BotState) -> None:
     """Embed the passages of a quick BM25-only build in the background."""
     async with state.build_lock:
         try:
-            report = await asyncio.to_thread(
+            report = await in_daemon_thread(
                 complete_dense,
                 state.settings.index,
                 state.engine,
@@ -180,7 +180,7 @@ async def _complete_dense(state: BotState) -> None:
                 logger.info("dense index ready: %d passages with vectors", report.embedded)
 
 
-SHUTDOWN_WAIT_S = 4.0
+SHUTDOWN_WAIT_S = 3.0
 
 
 async def post_shutdown(app: App) -> None:

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, TypeVar
 
 from index.builder import BuildCancelled, BuildReport, build_index
 from index.embedders import Embedder
@@ -82,6 +82,37 @@ def needs_dense(settings: IndexSettings, engine: Engine, embedder: Embedder | No
         return False
     stats = engine.stats()
     return int(stats.get("embedded_chunks", 0)) < int(stats.get("chunks", 0))
+
+
+T = TypeVar("T")
+
+
+async def in_daemon_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Like ``asyncio.to_thread``, but in a daemon thread that never delays the process exit.
+
+    For the background dense build: at shutdown it is asked to stop after its batch, and
+    if that batch takes too long the process exits anyway (batches are checkpointed
+    atomically, so at most the batch in flight is lost).
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(value: Any, failed: bool) -> None:
+        if not future.done():
+            future.set_exception(value) if failed else future.set_result(value)
+
+    def work() -> None:
+        try:
+            outcome, failed = function(*args, **kwargs), False
+        except BaseException as exc:  # handed to the awaiting task
+            outcome, failed = exc, True
+        try:
+            loop.call_soon_threadsafe(settle, outcome, failed)
+        except RuntimeError:  # the event loop is already closed: nobody waits
+            pass
+
+    threading.Thread(target=work, name="dense-index", daemon=True).start()
+    return await future
 
 
 class DenseProgress:

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,8 @@ from index.lexical import LexicalIndex
 from index.loaders import IngestError, iter_documents, load_file
 from index.metadata import extract_metadata
 from index.models import Chunk, DocumentInfo, Extracted
+from index.ocr import OcrOptions, build_progress
+from index.ocr import cache_dir as ocr_cache_dir
 from index.safety import BoundedLoader
 from index.settings import IndexSettings
 from index.store import BuildLocked  # noqa: F401 - re-exported for callers
@@ -170,7 +173,8 @@ def build_index(
             sig["embedding"] = embedder.name
         prev = None if full else _load_previous(settings, sig)
         with BoundedLoader() as loader:  # a file that reads for too long is skipped
-            state = _collect(settings, prev, embedder, tick, loader.load)
+            ocr = OcrOptions(cache_dir=ocr_cache_dir(settings.index_dir))  # scans OCR'd once
+            state = _collect(settings, prev, embedder, tick, partial(loader.load, ocr=ocr))
         vectors = _vectors(state, prev, embedder, embed, settings, tick, cancel)
         tick("save", 0, 1)
         build_id = _write(settings, sig, state, vectors, prev)
@@ -236,9 +240,10 @@ def _collect(
             state["unchanged"].append(doc_id)
             continue
         try:
-            doc, chunks, text = _read_one(
-                path, doc_id, digest, settings, embedder, state, max_bytes, load
-            )
+            with build_progress(settings.index_dir, path, digest, tick):
+                doc, chunks, text = _read_one(
+                    path, doc_id, digest, settings, embedder, state, max_bytes, load
+                )
         except IngestError as exc:
             state["failed"].append((doc_id, str(exc)))
             if prev and old:
@@ -309,6 +314,9 @@ def _read_one(
         size_chars=len(extracted.text),
         n_chunks=len(chunks),
         url=meta.get("url"),
+        recipients=meta.get("recipients"),
+        ocr_confidence=meta.get("ocr_confidence"),
+        ocr_low=bool(meta.get("ocr_low")),
     )
     return doc, chunks, extracted.text
 
@@ -346,7 +354,7 @@ def _vectors(
     if not embed or not missing:
         return vectors
     largest = max(8, settings.embedding.batch_size)
-    batch, start = min(8, largest), 0
+    batch, start = min(4, largest), 0
     tick("embed", 0, len(missing))
     while start < len(missing):
         if cancel is not None and cancel.is_set():

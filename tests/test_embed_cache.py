@@ -42,7 +42,7 @@ class CountingEmbedder(FakeEmbedder):
 
 @pytest.fixture()
 def corpus(tmp_path: Path) -> Path:
-    """The 43-passage test corpus (several embedding batches of 8)."""
+    """The 43-passage test corpus (several embedding batches)."""
     return copy_tree(CORPUS, tmp_path / "docs")
 
 
@@ -58,14 +58,15 @@ def test_a_cancelled_build_keeps_its_batches_and_the_next_embeds_only_the_rest(
     first = CountingEmbedder(stop_after=1)
     with pytest.raises(BuildCancelled):
         build_index(settings, embedder=first, cancel=first.cancel)
-    assert first.embedded == 8
+    kept = first.embedded
+    assert 0 < kept <= 8
     cache = EmbeddingCache(settings.index_dir, first.name)
-    assert len(cache) == 8
+    assert len(cache) == kept
 
     second = CountingEmbedder()
     report = build_index(settings, embedder=second)
-    assert report.embedded == report.chunks > 8
-    assert second.embedded == report.chunks - 8
+    assert report.embedded == report.chunks > kept
+    assert second.embedded == report.chunks - kept
 
     # --full, and a fresh index folder without builds, reuse the cache: nothing to embed.
     third = CountingEmbedder()

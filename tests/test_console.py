@@ -112,3 +112,31 @@ def test_help_lists_only_commands_that_work_there() -> None:
     assert [n for n, _ in commands.telegram_menu()] == [
         "hoi", "vanban", "danhsach", "thongke", "reindex", "xoa", "help"
     ]
+
+
+def test_console_waits_calmly_while_a_reindex_holds_the_lock(tmp_path: Path) -> None:
+    import threading
+
+    from index.store import build_lock
+
+    config = _config(tmp_path)
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with build_lock(tmp_path / "index"):
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    threading.Timer(4.0, release.set).start()
+    try:
+        done = _run(config, "nha giao thinh giang la gi\n")
+    finally:
+        release.set()
+        holder.join()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("Một lượt cập nhật chỉ mục khác đang chạy") == 1
+    assert "Traceback" not in done.stderr and "WARNING" not in done.stderr
+    assert "59/2026/TT-BGDĐT" in done.stdout

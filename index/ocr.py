@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 LANG = "vie"
 DPI = 300
 LOW_CONFIDENCE = 75.0
+RETRY_BELOW = 60.0
+"""A page read with a lower mean confidence is checked for rotation and read again."""
 """Documents whose mean word confidence is below this are flagged as possibly misspelt."""
 CACHE_VERSION = 1
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp")
@@ -110,12 +112,12 @@ def _prepare(image: Image) -> Image:
     return image.convert("L")
 
 
-def ocr_image(image: Image) -> OcrPage:
-    """OCR one page image: text with line breaks, and the mean word confidence."""
+def _recognise(image: Image) -> OcrPage:
+    """One Tesseract pass: text with line breaks, and the mean word confidence."""
     import pytesseract
 
     data = pytesseract.image_to_data(
-        _prepare(image), lang=LANG, config="--psm 3", output_type=pytesseract.Output.DICT
+        image, lang=LANG, config="--psm 3", output_type=pytesseract.Output.DICT
     )
     lines: dict[tuple[int, int, int], list[str]] = {}
     weights = scores = 0.0
@@ -136,6 +138,37 @@ def ocr_image(image: Image) -> OcrPage:
         out.append(" ".join(words))
         previous = (block, par)
     return OcrPage("\n".join(out), round(scores / weights, 1) if weights else 0.0)
+
+
+def _upright(image: Image) -> Image | None:
+    """The page turned upright when Tesseract's orientation detection says it is rotated."""
+    import pytesseract
+
+    try:
+        osd = pytesseract.image_to_osd(image, output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractError:  # too little text to tell
+        return None
+    angle = int(osd.get("rotate", 0))
+    if angle == 0 or float(osd.get("orientation_conf", 0)) < 1.0:
+        return None
+    return image.rotate(-angle, expand=True)  # OSD gives clockwise degrees, PIL turns anticlockwise
+
+
+def ocr_image(image: Image) -> OcrPage:
+    """OCR one page image: text with line breaks, and the mean word confidence.
+
+    A page read with low confidence is checked for a 90/180/270° rotation (a scan fed upside
+    down, a photo taken sideways) and read again upright when that reads better.
+    """
+    prepared = _prepare(image)
+    page = _recognise(prepared)
+    if page.confidence < RETRY_BELOW or len(page.text) < 200:
+        turned = _upright(prepared)
+        if turned is not None:
+            again = _recognise(turned)
+            if again.confidence * len(again.text) > page.confidence * len(page.text):
+                return again
+    return page
 
 
 def _pdf_images(path: Path, pages: Iterable[int], dpi: int) -> Iterable[Image]:

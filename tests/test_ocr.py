@@ -152,3 +152,9 @@ async def test_scanned_letter_uploaded_to_the_bot_is_answered(
             api, "sendMessage", chat_id=ADMIN, predicate=lambda c: "Kính gửi" in c.text
         )
         assert "Sở Giáo dục và Đào tạo Quảng Trị" in plain(card) and "Công văn" in plain(card)
+
+
+def test_upside_down_scan_is_turned_upright(scans: dict[str, Path]) -> None:
+    page = render(scans["pdf"], 150)[0].rotate(180)
+    text = _flat(ocr.ocr_image(page).text)
+    assert "1847/SGDĐT-GDTrH" in text.replace(" ", "") and "30% trắc nghiệm" in text

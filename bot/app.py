@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -129,6 +130,8 @@ async def post_init(app: App) -> None:
     app.bot_data[STATE_KEY] = state
     await app.bot.set_my_commands([BotCommand(n, text) for n, text in commands.telegram_menu()])
     background = [("follow", _follow_published_builds(state))]
+    if settings.bot.journal_retention_days:
+        background.append(("purge", _purge_journal(state)))
     if needs_dense(settings.index, engine, embedder):
         background.append(("dense", _complete_dense(state)))
     for name, job in background:
@@ -149,6 +152,21 @@ async def post_init(app: App) -> None:
 
 
 RELOAD_EVERY_S = 30.0
+PURGE_EVERY_S = 86400.0
+
+
+async def _purge_journal(state: BotState) -> None:
+    """Delete journal entries older than bot.journal_retention_days, at start and daily."""
+    days = state.settings.bot.journal_retention_days
+    while True:
+        try:
+            deleted = await asyncio.to_thread(state.journal.purge, time.time() - days * 86400)
+        except Exception:
+            logger.exception("could not purge the journal")
+        else:
+            if deleted:
+                logger.info("journal: %d questions older than %d days deleted", deleted, days)
+        await asyncio.sleep(PURGE_EVERY_S)
 
 
 async def _follow_published_builds(state: BotState) -> None:

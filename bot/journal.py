@@ -21,10 +21,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from index.models import SearchResult
 
 logger = logging.getLogger(__name__)
+
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+"""Times in exports carry this zone (ISO 8601 with +07:00), whatever the server's clock."""
 
 WRITE_ERRORS = (sqlite3.Error, OSError, ValueError)
 """What a failing write raises: disk full / I/O (sqlite3.OperationalError), bad text."""
@@ -300,6 +304,24 @@ class Journal:
             "journal_dropped": self._dropped,
         }
 
+    def purge(self, before: float) -> int:
+        """Delete questions (with their hits and votes) and actions older than ``before``.
+
+        The freed pages are returned to the file system (VACUUM), so deleted questions and
+        user ids do not linger in the file. Returns the number of questions deleted.
+        """
+        with self._lock:
+            with self._db:
+                old = "SELECT id FROM questions WHERE ts < ?"
+                self._db.execute(f"DELETE FROM hits WHERE question_id IN ({old})", (before,))
+                self._db.execute(f"DELETE FROM votes WHERE question_id IN ({old})", (before,))
+                deleted = self._db.execute("DELETE FROM questions WHERE ts < ?", (before,))
+                self._db.execute("DELETE FROM actions WHERE ts < ?", (before,))
+            count = deleted.rowcount
+            if count:
+                self._db.execute("VACUUM")
+        return count
+
     def export_rows(self, since: float | None = None) -> Iterator[Sequence[Any]]:
         """Rows for CSV export, oldest first, with the top hit and all hits in one cell."""
         with self._lock:
@@ -320,8 +342,10 @@ class Journal:
             cell = " | ".join(f"{d} [{s}] {sc:.3f}" for d, s, sc in mine)
             yield (
                 qid,
-                datetime.fromtimestamp(ts).isoformat(timespec="seconds"),
-                *row[2:],
+                datetime.fromtimestamp(ts, LOCAL_ZONE).isoformat(timespec="seconds"),
+                *row[2:9],
+                None if row[9] is None else round(row[9], 1),
+                *row[10:],
                 top[0],
                 top[1],
                 top[2],

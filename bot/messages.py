@@ -271,3 +271,28 @@ JOURNAL_FAILING = (
 )
 STATS_JOURNAL = "⚠️ Nhật ký: {failed} lần ghi lỗi, {dropped} câu hỏi bị bỏ, {pending} đang chờ ghi"
 BUTTON_UNKNOWN = "Nút này không còn dùng được. Bạn gửi lại câu hỏi hoặc lệnh nhé."
+
+# --- Command-line scripts (administrators; plain text, not HTML) ------------------------------
+SCRIPT_ERROR = "Lỗi: {error}"
+SCRIPT_NO_INDEX = "Chưa có chỉ mục trong {folder}: hãy chạy python scripts/reindex.py trước."
+SCRIPT_INDEX_MISMATCH = (
+    "Chỉ mục được tạo với cấu hình khác ({error}); hãy chạy python scripts/reindex.py --full."
+)
+SCRIPT_BUILD_LOCKED = "Đang có một lượt cập nhật chỉ mục khác; hãy chạy lại khi lượt đó xong."
+SCRIPT_REINDEX_DONE = (
+    "Chỉ mục {build_id}: {documents} văn bản, {chunks} đoạn ({embedded} có vector), "
+    "{seconds:.1f} giây\n"
+    "  thêm {added}, sửa {changed}, xoá {removed}, giữ nguyên {unchanged}, lỗi {failed}"
+)
+SCRIPT_REINDEX_FAILED = "  LỖI {doc_id}: {reason}"
+SCRIPT_NO_JOURNAL = "Không có nhật ký tại {path}."
+SCRIPT_EXPORTED = "Đã xuất {count} câu hỏi vào {path}."
+PURGE_NO_DAYS = (
+    "Chưa biết xoá từ bao lâu: dùng --days N hoặc đặt bot.journal_retention_days trong config.yaml."
+)
+PURGE_DONE = "Đã xoá {count} câu hỏi cũ hơn {days} ngày khỏi {path}."
+ASK_NOTHING = "(không tìm thấy văn bản liên quan đủ tin cậy; mức bằng chứng {evidence:.2f})"
+ASK_SCORE = "điểm"
+ASK_ALSO_IN = "cũng có trong"
+ASK_REPLACED = "⚠ văn bản gốc đã được thay thế bởi {number}"
+ASK_FOOTER = "{latency:.1f} ms, chế độ {mode}"

@@ -53,6 +53,8 @@ class BotSettings:
     """Passages in one answer: the best one plus passages from other documents."""
     passage_chars: int = 700
     journal_path: Path = Path("data/journal.sqlite")
+    journal_retention_days: int = 0
+    """Questions older than this many days are deleted from the journal (daily); 0 keeps all."""
     uploads_dir: str = "uploads"
     """Sub-folder of documents_dir where uploaded files are stored."""
     admin_chat_id: int | None = None
@@ -139,6 +141,11 @@ def bot_settings(data: dict[str, Any] | None, base: Path, env: dict[str, str]) -
     for key in ("max_question_chars", "answer_passages", "passage_chars", "list_page_size"):
         if getattr(settings, key) < 1:
             raise ConfigError(f"bot.{key}: must be at least 1, got {getattr(settings, key)}")
+    if settings.journal_retention_days < 0:
+        raise ConfigError(
+            f"bot.journal_retention_days: must be 0 (keep) or more, "
+            f"got {settings.journal_retention_days}"
+        )
     if settings.max_upload_mb <= 0:
         raise ConfigError(f"bot.max_upload_mb: must be positive, got {settings.max_upload_mb}")
     _check_name(settings.uploads_dir, "bot.uploads_dir")

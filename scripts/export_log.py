@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 import time
 from pathlib import Path
@@ -43,9 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     """Parse arguments and export."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", type=Path, default=ROOT / "config.yaml")
-    parser.add_argument("--journal", type=Path, help="journal file (default: bot.journal_path)")
-    parser.add_argument("-o", "--output", type=Path, help="CSV file (default: standard output)")
-    parser.add_argument("--days", type=float, help="only the last N days")
+    parser.add_argument("--journal", type=Path, help="tệp nhật ký (mặc định: bot.journal_path)")
+    parser.add_argument("-o", "--output", type=Path, help="tệp CSV (mặc định: in ra màn hình)")
+    parser.add_argument("--days", type=float, help="chỉ N ngày gần nhất")
     args = parser.parse_args(argv)
     path = args.journal
     if path is None:
@@ -55,14 +56,18 @@ def main(argv: list[str] | None = None) -> int:
             print(messages.CONFIG_ERROR.format(error=exc), file=sys.stderr)
             return 2
     if not path.exists():
-        print(f"no journal at {path}", file=sys.stderr)
+        print(messages.SCRIPT_NO_JOURNAL.format(path=path), file=sys.stderr)
         return 1
     if args.output:
         with args.output.open("w", encoding="utf-8-sig", newline="") as out:
             rows = export(path, out, args.days)
-        print(f"{rows} questions -> {args.output}", file=sys.stderr)
+        print(messages.SCRIPT_EXPORTED.format(count=rows, path=args.output), file=sys.stderr)
     else:
-        export(path, sys.stdout, args.days)
+        try:
+            export(path, sys.stdout, args.days)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `export_log.py | head`: the reader has had enough
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

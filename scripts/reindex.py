@@ -18,6 +18,7 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bot import messages  # noqa: E402
 from bot.progress import TqdmProgress  # noqa: E402
 from index.builder import build_index  # noqa: E402
 from index.settings import ConfigError, load_index_settings  # noqa: E402
@@ -32,36 +33,43 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--config", type=Path, default=ROOT / "config.yaml")
+    parser.add_argument("--docs", type=Path, help="thư mục văn bản (mặc định: documents_dir)")
+    parser.add_argument("--index", type=Path, help="thư mục chỉ mục (mặc định: index_dir)")
+    parser.add_argument("--full", action="store_true", help="xử lý lại mọi văn bản")
     parser.add_argument(
-        "--docs", type=Path, help="documents folder (default: config documents_dir)"
+        "--no-embed", action="store_true", help="chưa tạo vector (nhanh; lần chạy sau sẽ tạo)"
     )
-    parser.add_argument("--index", type=Path, help="index folder (default: config index_dir)")
-    parser.add_argument("--full", action="store_true", help="rebuild every document")
-    parser.add_argument("--no-embed", action="store_true", help="skip dense vectors for now")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = load_index_settings(args.config).with_dirs(args.docs, args.index)
     except ConfigError as exc:
-        print(f"config error: {exc}", file=sys.stderr)
+        print(messages.CONFIG_ERROR.format(error=exc), file=sys.stderr)
         return 2
     bars = TqdmProgress()
     try:
         report = build_index(settings, full=args.full, embed=not args.no_embed, progress=bars)
     except BuildLocked:
-        print("Another reindex is already running; try again when it finishes.", file=sys.stderr)
+        print(messages.SCRIPT_BUILD_LOCKED, file=sys.stderr)
         return 3
     finally:
         bars.close()
     print(
-        f"Index {report.build_id}: {report.documents} documents, {report.chunks} passages "
-        f"({report.embedded} with vectors) in {report.seconds:.1f} s\n"
-        f"  added {len(report.added)}, changed {len(report.changed)}, "
-        f"removed {len(report.removed)}, unchanged {len(report.unchanged)}, "
-        f"failed {len(report.failed)}"
+        messages.SCRIPT_REINDEX_DONE.format(
+            build_id=report.build_id,
+            documents=report.documents,
+            chunks=report.chunks,
+            embedded=report.embedded,
+            seconds=report.seconds,
+            added=len(report.added),
+            changed=len(report.changed),
+            removed=len(report.removed),
+            unchanged=len(report.unchanged),
+            failed=len(report.failed),
+        )
     )
     for doc_id, reason in report.failed:
-        print(f"  FAILED {doc_id}: {reason}")
+        print(messages.SCRIPT_REINDEX_FAILED.format(doc_id=doc_id, reason=reason))
     return 0
 
 

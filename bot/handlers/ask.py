@@ -112,6 +112,16 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         chat_type=chat and chat.type,
         latency_ms=(time.perf_counter() - started) * 1000,
     )
+    logger.info(  # the question text stays in the journal only (personal data)
+        "question %s chat=%s (%s) user=%s: %s, mode %s, %.0f ms",
+        qid,
+        chat and chat.id,
+        chat and chat.type,
+        user and user.id,
+        "no answer" if result.abstained else "answered",
+        result.mode,
+        (time.perf_counter() - started) * 1000,
+    )
     await report_journal_incident(context, state)
     if qid is not None:
         state.remember(qid, question)

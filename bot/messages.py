@@ -276,7 +276,7 @@ BUTTON_UNKNOWN = "Nút này không còn dùng được. Bạn gửi lại câu h
 SCRIPT_ERROR = "Lỗi: {error}"
 SCRIPT_NO_INDEX = "Chưa có chỉ mục trong {folder}: hãy chạy python scripts/reindex.py trước."
 SCRIPT_INDEX_MISMATCH = (
-    "Chỉ mục được tạo với cấu hình khác ({error}); hãy chạy python scripts/reindex.py --full."
+    "Không dùng được chỉ mục hiện có ({error}); hãy chạy python scripts/reindex.py --full."
 )
 SCRIPT_BUILD_LOCKED = "Đang có một lượt cập nhật chỉ mục khác; hãy chạy lại khi lượt đó xong."
 SCRIPT_REINDEX_DONE = (

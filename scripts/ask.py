@@ -18,6 +18,7 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bot import messages  # noqa: E402
 from index.engine import Engine, IndexMismatch, IndexMissing  # noqa: E402
 from index.models import Hit, SearchResult  # noqa: E402
 from index.settings import ConfigError, load_index_settings  # noqa: E402
@@ -61,17 +62,19 @@ def result_json(result: SearchResult) -> dict:
 def print_result(result: SearchResult) -> None:
     """Human-readable hits with their sources."""
     if result.abstained:
-        print(f"(không tìm thấy văn bản liên quan đủ tin cậy; evidence {result.evidence:.2f})")
+        print(messages.ASK_NOTHING.format(evidence=result.evidence))
     for n, hit in enumerate(result.hits, start=1):
         doc = hit.doc
         source = " | ".join(x for x in (doc.number, doc.title, doc.issued, hit.chunk.section) if x)
-        print(f"\n[{n}] {source}\n    {doc.doc_id}  (score {hit.score:.4f})")
+        if n > 1 or result.abstained:
+            print()
+        print(f"[{n}] {source}\n    {doc.doc_id}  ({messages.ASK_SCORE} {hit.score:.4f})")
         if hit.copies:
-            print(f"    cũng có trong: {', '.join(hit.copies)}")
+            print(f"    {messages.ASK_ALSO_IN}: {', '.join(hit.copies)}")
         if hit.superseded_by:
-            print(f"    ⚠ văn bản gốc đã được thay thế bởi {hit.superseded_by}")
+            print("    " + messages.ASK_REPLACED.format(number=hit.superseded_by))
         print("    " + hit.chunk.text[:700].replace("\n", "\n    "))
-    print(f"\n{result.latency_ms:.1f} ms, mode {result.mode}")
+    print("\n" + messages.ASK_FOOTER.format(latency=result.latency_ms, mode=result.mode))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--mode", choices=("hybrid", "dense", "bm25"))
     parser.add_argument("--json", action="store_true", help="machine-readable hits")
-    parser.add_argument("--questions", type=Path, help="JSONL file of questions (see EVAL.md)")
+    parser.add_argument("--questions", type=Path, help="tệp JSONL câu hỏi (xem docs/EVAL.md)")
     parser.add_argument(
         "--out", type=Path, help="with --questions: write results here (default stdout)"
     )
@@ -97,8 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_index_settings(args.config).with_dirs(args.docs, args.index)
         engine = Engine.open(settings)
-    except (ConfigError, IndexMissing, IndexMismatch) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except ConfigError as exc:
+        print(messages.CONFIG_ERROR.format(error=exc), file=sys.stderr)
+        return 2
+    except IndexMissing:
+        print(messages.SCRIPT_NO_INDEX.format(folder=settings.index_dir), file=sys.stderr)
+        return 2
+    except IndexMismatch as exc:
+        print(messages.SCRIPT_INDEX_MISMATCH.format(error=exc), file=sys.stderr)
         return 2
     if args.questions:
         out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115

@@ -271,6 +271,11 @@ JOURNAL_FAILING = (
 )
 STATS_JOURNAL = "⚠️ Nhật ký: {failed} lần ghi lỗi, {dropped} câu hỏi bị bỏ, {pending} đang chờ ghi"
 BUTTON_UNKNOWN = "Nút này không còn dùng được. Bạn gửi lại câu hỏi hoặc lệnh nhé."
+REINDEX_FAILED_MORE = "… và {count} tệp/thư mục lỗi khác (xem bằng scripts/reindex.py)."
+REINDEX_DISK_FULL = (
+    "⚠️ Không cập nhật được chỉ mục: ổ đĩa đã đầy. Bản dựng dở đã được xoá; "
+    "bot vẫn trả lời bằng chỉ mục cũ. Hãy giải phóng dung lượng rồi chạy lại /reindex."
+)
 
 # --- Command-line scripts (administrators; plain text, not HTML) ------------------------------
 SCRIPT_ERROR = "Lỗi: {error}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -100,7 +101,7 @@ def _load_previous(settings: IndexSettings, sig: dict[str, Any]) -> _Previous | 
     folder = store.current_build(settings.index_dir)
     if folder is None:
         return None
-    manifest = store.read_manifest(folder)
+    manifest = store.verify(folder)
     if manifest.get("signature") != sig:
         logger.info("settings changed since the last build: rebuilding everything")
         return None
@@ -116,6 +117,15 @@ def _load_previous(settings: IndexSettings, sig: dict[str, Any]) -> _Previous | 
     vectors = {int(i): matrix[n] for n, i in enumerate(ids)}
     next_id = int(manifest.get("next_chunk_id", 0))
     return _Previous(docs, chunks, texts, vectors, folder=folder, next_id=next_id)
+
+
+def _previous_or_none(settings: IndexSettings, sig: dict[str, Any]) -> _Previous | None:
+    """The live build to update, or None (full build) when it is damaged."""
+    try:
+        return _load_previous(settings, sig)
+    except Exception as exc:  # corrupt manifest, truncated jsonl or vectors
+        logger.warning("the live index is damaged (%s): rebuilding everything", exc)
+        return None
 
 
 def _fit_window(
@@ -171,13 +181,13 @@ def build_index(
         sig = signature(settings, embedder.dim if embedder else None)
         if embedder is not None:
             sig["embedding"] = embedder.name
-        prev = None if full else _load_previous(settings, sig)
+        prev = None if full else _previous_or_none(settings, sig)
         with BoundedLoader() as loader:  # a file that reads for too long is skipped
             ocr = OcrOptions(cache_dir=ocr_cache_dir(settings.index_dir))  # scans OCR'd once
             state = _collect(settings, prev, embedder, tick, partial(loader.load, ocr=ocr))
         vectors = _vectors(state, prev, embedder, embed, settings, tick, cancel)
         tick("save", 0, 1)
-        build_id = _write(settings, sig, state, vectors, prev)
+        build_id = _write_or_clean(settings, sig, state, vectors, prev)
         tick("save", 1, 1)
     report = BuildReport(
         added=tuple(state["added"]),
@@ -233,6 +243,8 @@ def _collect(
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as exc:
             state["failed"].append((doc_id, f"không đọc được tệp: {exc.strerror}"))
+            if prev and doc_id in prev.docs:  # the previous version keeps serving
+                _keep(state, prev, doc_id)
             continue
         old = prev.docs.get(doc_id) if prev else None
         if prev and old and old.content_hash == digest:
@@ -258,9 +270,30 @@ def _collect(
         state["docs"][doc_id], state["chunks"][doc_id], state["texts"][doc_id] = doc, chunks, text
         state["changed" if old else "added"].append(doc_id)
     tick("load", len(paths), len(paths))
+    for folder, reason in unreadable_folders(root):
+        state["failed"].append((folder + "/", f"không đọc được thư mục: {reason}"))
+        for doc_id in prev.docs if prev else ():
+            if doc_id.startswith(folder + "/") and doc_id not in seen:
+                _keep(state, prev, doc_id)  # its documents keep serving
+                seen.add(doc_id)
     if prev:
         state["removed"] = sorted(set(prev.docs) - seen)
     return state
+
+
+def unreadable_folders(root: Path) -> list[tuple[str, str]]:
+    """Folders under root that cannot be listed (relative path, reason); hidden ones skipped."""
+    found: list[tuple[str, str]] = []
+
+    def note(exc: OSError) -> None:
+        rel = Path(exc.filename or root).relative_to(root).as_posix()
+        if not any(part.startswith((".", "_")) for part in Path(rel).parts):
+            found.append((rel, exc.strerror or type(exc).__name__))
+
+    if root.exists():
+        for _ in os.walk(root, onerror=note):
+            pass
+    return found
 
 
 def _keep(state: dict[str, Any], prev: _Previous, doc_id: str) -> None:
@@ -385,6 +418,31 @@ def _next_batch(batch: int, seconds: float, largest: int) -> int:
     return batch
 
 
+def _write_or_clean(
+    settings: IndexSettings,
+    sig: dict[str, Any],
+    state: dict[str, Any],
+    vectors: dict[int, np.ndarray],
+    prev: _Previous | None,
+) -> str:
+    """Write and publish the build; on failure remove the unfinished folder.
+
+    Raises:
+        DiskFull: no space left while writing (one-line message; the old index serves on).
+    """
+    try:
+        return _write(settings, sig, state, vectors, prev)
+    except Exception as exc:
+        for unfinished in (settings.index_dir / "builds").glob("*.tmp"):
+            store.discard_build(unfinished)  # we hold the build lock: no other build runs
+        if store.is_disk_full(exc):
+            raise store.DiskFull(
+                f"no space left on device while writing the index in {settings.index_dir}: "
+                "the unfinished build was removed and the previous index keeps serving"
+            ) from exc
+        raise
+
+
 def _write(
     settings: IndexSettings,
     sig: dict[str, Any],
@@ -434,6 +492,7 @@ def _write(
             "next_chunk_id": state["next_id"],
             "failed": state["failed"],
             "libraries": store.library_versions(),
+            "files": store.file_checksums(folder),
         },
     )
     store.publish(settings.index_dir, build_id, folder)

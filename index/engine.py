@@ -24,13 +24,13 @@ from index.lexical import query_tokens
 from index.lexicon import EXPANSIONS, QUESTION_WORDS, expand
 from index.models import Chunk, DocumentInfo, Hit, SearchResult
 from index.settings import IndexSettings
-from index.snapshot import Snapshot, load_snapshot
-from index.store import IndexMismatch, IndexMissing
+from index.snapshot import Snapshot, load_verified
+from index.store import IndexCorrupt, IndexMismatch, IndexMissing
 from index.textnorm import fold, has_tone_marks, normalize_line, syllables, tokens
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Engine", "IndexMissing", "IndexMismatch"]
+__all__ = ["Engine", "IndexCorrupt", "IndexMissing", "IndexMismatch"]
 
 MAX_QUERY_CHARS = 2000
 NUMBER_BOOST = 1.0
@@ -47,6 +47,8 @@ class Engine:
         self.settings = settings
         self.embedder = embedder
         self._state = loaded
+        self._refused: set[str] = set()
+        """Published builds that failed verification (not retried by reload)."""
 
     @classmethod
     def open(cls, settings: IndexSettings, embedder: Embedder | None = None) -> Engine:
@@ -63,23 +65,49 @@ class Engine:
 
     @staticmethod
     def _load_checked(settings: IndexSettings, embedder: Embedder | None) -> Snapshot:
+        """Load the live build, or the newest older build that passes verification.
+
+        Each build's files are checked against the checksums in its manifest (once, here).
+        """
         folder = store.current_build(settings.index_dir)
         if folder is None:
             raise IndexMissing(
                 f"no index in {settings.index_dir}: run `python scripts/reindex.py` first"
             )
-        manifest = store.read_manifest(folder)
         expected = signature(settings, embedder.dim if embedder else None)
         if embedder is not None:
             expected["embedding"] = embedder.name
-        found = manifest.get("signature", {})
-        if found != expected:
-            diff = [k for k in expected if found.get(k) != expected[k]]
-            raise IndexMismatch(
-                f"the index in {settings.index_dir} was built with other settings "
-                f"({', '.join(diff)}): run `python scripts/reindex.py --full`"
-            )
-        return load_snapshot(folder, settings.retrieval.nprobe)
+        problems = []
+        for candidate in store.published_builds(settings.index_dir):
+            try:
+                found = store.verify(candidate).get("signature", {})
+                if found != expected:
+                    if candidate != folder:
+                        continue  # an older build of other settings: not a fallback
+                    diff = [k for k in expected if found.get(k) != expected[k]]
+                    raise IndexMismatch(
+                        f"the index in {settings.index_dir} was built with other settings "
+                        f"({', '.join(diff)}): run `python scripts/reindex.py --full`"
+                    )
+                loaded = load_verified(candidate, settings.retrieval.nprobe)
+            except IndexCorrupt as exc:
+                logger.error("index build refused: %s", exc)
+                problems.append(str(exc))
+                continue
+            if candidate != folder:
+                logger.warning("serving the previous good build %s instead", candidate.name)
+            return loaded
+        raise IndexCorrupt(
+            f"the index in {settings.index_dir} is damaged ({'; '.join(problems)[:300]}): "
+            "run `python scripts/reindex.py --full`"
+        )
+
+    def _effective_mode(self, mode: str) -> str:
+        """The mode that can actually run: without vectors or an encoder, only BM25."""
+        vectors = self._state.vectors
+        if mode != "bm25" and (self.embedder is None or vectors is None or len(vectors) == 0):
+            return "bm25"
+        return mode
 
     # ----------------------------------------------------------------- lifecycle
     @property
@@ -90,9 +118,19 @@ class Engine:
     def reload(self) -> bool:
         """Swap in a newer published build; returns True when one was loaded."""
         folder = store.current_build(self.settings.index_dir)
-        if folder is None or folder.name == self._state.build_id:
+        if folder is None or folder.name in (self._state.build_id, *self._refused):
             return False
-        self._state = self._load_checked(self.settings, self.embedder)
+        try:
+            loaded = self._load_checked(self.settings, self.embedder)
+        except IndexCorrupt as exc:  # nothing better than what is served now
+            logger.error("keeping build %s: %s", self._state.build_id, exc)
+            self._refused.add(folder.name)
+            return False
+        if loaded.build_id != folder.name:  # the published build failed verification
+            self._refused.add(folder.name)
+        if loaded.build_id == self._state.build_id:
+            return False
+        self._state = loaded
         logger.info("now serving index build %s", self._state.build_id)
         return True
 
@@ -123,7 +161,7 @@ class Engine:
         started = time.perf_counter()
         cfg = self.settings.retrieval
         k = k or cfg.top_k
-        mode = mode or cfg.mode
+        mode = self._effective_mode(mode or cfg.mode)
         state = self._state
         question = normalize_line(query)[:MAX_QUERY_CHARS]
         if not syllables(question) or not state.chunks:

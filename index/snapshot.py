@@ -34,6 +34,21 @@ class Snapshot:
     mentions: dict[tuple, set[int]] = field(default_factory=dict)
 
 
+def load_verified(folder: Path, nprobe: int) -> Snapshot:
+    """Verify a build's checksums, then load it.
+
+    Raises:
+        IndexCorrupt: the build fails verification or cannot be read.
+    """
+    store.verify(folder)
+    try:
+        return load_snapshot(folder, nprobe)
+    except Exception as exc:  # truncated JSON, FAISS or BM25 files raise many kinds
+        raise store.IndexCorrupt(
+            f"build {folder.name} cannot be read ({type(exc).__name__}: {exc})"[:400]
+        ) from exc
+
+
 def load_snapshot(folder: Path, nprobe: int) -> Snapshot:
     """Read a published build folder into memory."""
     manifest = store.read_manifest(folder)

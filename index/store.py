@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -43,6 +45,18 @@ class IndexMismatch(RuntimeError):
 
 class BuildLocked(RuntimeError):
     """Another build holds the lock."""
+
+
+class DiskFull(OSError):
+    """No space left while writing a build; ``str()`` is a one-line message."""
+
+
+class IndexCorrupt(IndexMismatch):
+    """No published build passes verification (files changed, truncated or missing).
+
+    A subclass of :class:`IndexMismatch`, so callers that rebuild or report a mismatched
+    index do the same for a damaged one.
+    """
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -178,3 +192,81 @@ def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     (folder / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
     )
+
+
+# --- integrity --------------------------------------------------------------------------------
+
+
+def file_checksums(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file of a build except the manifest, keyed by relative path."""
+    sums = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name != "manifest.json":
+            digest = hashlib.sha256()
+            with open(path, "rb") as handle:
+                while block := handle.read(1 << 20):
+                    digest.update(block)
+            sums[path.relative_to(folder).as_posix()] = digest.hexdigest()
+    return sums
+
+
+def verify(folder: Path) -> dict[str, Any]:
+    """Read a build's manifest and check its files against the recorded checksums.
+
+    Builds written before checksums were recorded are accepted as they are.
+
+    Returns:
+        The manifest.
+
+    Raises:
+        IndexCorrupt: unreadable manifest, or a file missing, added or changed.
+    """
+    try:
+        manifest = read_manifest(folder)
+    except (OSError, ValueError) as exc:
+        raise IndexCorrupt(f"build {folder.name}: manifest.json unreadable ({exc})") from exc
+    if not isinstance(manifest, dict) or "build_id" not in manifest:
+        raise IndexCorrupt(f"build {folder.name}: manifest.json is empty or incomplete")
+    recorded = manifest.get("files")
+    if recorded is None:
+        return manifest
+    try:
+        found = file_checksums(folder)
+    except OSError as exc:
+        raise IndexCorrupt(f"build {folder.name}: {exc}") from exc
+    bad = sorted(
+        name for name in set(recorded) | set(found) if recorded.get(name) != found.get(name)
+    )
+    if bad:
+        raise IndexCorrupt(f"build {folder.name}: damaged or missing files: {', '.join(bad[:5])}")
+    return manifest
+
+
+def published_builds(index_dir: Path) -> list[Path]:
+    """Published build folders, the live one first, then the others newest first."""
+    builds = index_dir / "builds"
+    if not builds.is_dir():
+        return []
+    done = sorted(
+        (p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".tmp")),
+        key=lambda p: p.name,
+        reverse=True,
+    )
+    live = current_build(index_dir)
+    return ([live] if live else []) + [p for p in done if p != live]
+
+
+def discard_build(folder: Path) -> None:
+    """Remove an unfinished build (after a failure such as a full disk)."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for "no space left on device" (or quota exceeded), however it was wrapped."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "no space left on device" in str(exc).lower() or "disk is full" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from bot import messages
 from bot.state import STATE_KEY
+from index.lexical import LexicalIndex
 from tests import test_bot_e2e
-from tests.test_bot_e2e import ADMIN_CHAT, GROUP, MANAGER, QUESTION, plain, running, wait
+from tests.test_bot_e2e import ADMIN, ADMIN_CHAT, GROUP, MANAGER, QUESTION, plain, running, wait
 
 built = test_bot_e2e.built  # the module-scoped corpus + index fixture
 
@@ -128,3 +135,67 @@ async def test_lone_surrogate_in_a_question_is_answered_and_logged(
     with sqlite3.connect(tmp_path / "journal.sqlite") as db:
         [(question,)] = db.execute("SELECT question FROM questions").fetchall()
     assert "\ufffd" in question
+
+
+async def test_reindex_reply_names_unreadable_files_and_folders(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(built, root)
+    folder = root / "docs" / "phong-gd"
+    folder.mkdir()
+    (folder / "lich-nghi.md").write_text("# Lịch nghỉ\n\nHọc sinh nghỉ Tết mười hai ngày.")
+    unreadable = root / "docs" / "tt-59-2026-nha-giao-thinh-giang.md"
+    real_read, real_scandir = Path.read_bytes, os.scandir
+
+    def read_bytes(self: Path) -> bytes:
+        if self == unreadable:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_read(self)
+
+    def scandir(path: object = ".") -> object:
+        if not isinstance(path, int) and Path(os.fsdecode(path)) == folder:
+            raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))
+        return real_scandir(path)
+
+    async with running(root, tmp_path) as (api, app):
+        engine = app.bot_data[STATE_KEY].engine
+        api.send_text(ADMIN, "/reindex")
+        await wait(api, "editMessageText", chat_id=ADMIN, predicate=lambda c: "Đã" in c.text)
+        assert engine.document("phong-gd/lich-nghi.md") is not None
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        monkeypatch.setattr(os, "scandir", scandir)
+        api.send_text(ADMIN, "/reindex")
+        done = await wait(
+            api, "editMessageText", chat_id=ADMIN, count=2, predicate=lambda c: "Đã" in c.text
+        )
+        text = plain(done[-1])
+        assert "tt-59-2026-nha-giao-thinh-giang.md: không đọc được tệp" in text
+        assert "phong-gd/: không đọc được thư mục" in text
+        assert engine.document("phong-gd/lich-nghi.md") is not None, "still served"
+        assert engine.find_by_number("59/2026/TT-BGDĐT"), "still served"
+
+
+async def test_reindex_on_a_full_disk_says_so_and_keeps_answering(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(built, root)
+    (root / "docs" / "moi.md").write_text("# Mới\n\nHọc sinh nghỉ Tết mười hai ngày.")
+
+    def full_disk(self: LexicalIndex, folder: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(LexicalIndex, "save", full_disk)
+    async with running(root, tmp_path) as (api, _):
+        api.send_text(ADMIN, "/reindex")
+        await wait(
+            api,
+            "editMessageText",
+            chat_id=ADMIN,
+            predicate=lambda c: c.text == messages.REINDEX_DISK_FULL,
+        )
+        api.send_text(61, QUESTION)
+        [reply] = await wait(api, "sendMessage", chat_id=61)
+        assert "Nguồn" in plain(reply)
+    assert not list((root / "index" / "builds").glob("*.tmp"))

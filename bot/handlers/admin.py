@@ -19,7 +19,7 @@ from bot.jobs import ThrottledProgress
 from bot.state import BotState, doc_key, state_of
 from index.builder import BuildReport, build_index
 from index.models import DocumentInfo
-from index.store import BuildLocked
+from index.store import BuildLocked, DiskFull
 
 logger = logging.getLogger(__name__)
 
@@ -82,11 +82,14 @@ def _summary(report: BuildReport) -> str:
         documents=report.documents,
         chunks=report.chunks,
     )
-    failed = [
-        messages.REINDEX_FAILED_ITEM.format(doc_id=esc(d), reason=esc(r))
-        for d, r in report.failed[:10]
-    ]
-    return "\n".join([text, *failed])
+    lines = [text]
+    for n, (doc_id, reason) in enumerate(report.failed):  # every file and folder, within 4096
+        line = messages.REINDEX_FAILED_ITEM.format(doc_id=esc(doc_id[:200]), reason=esc(reason))
+        if sum(len(x) + 1 for x in lines) + len(line) > 3900:
+            lines.append(messages.REINDEX_FAILED_MORE.format(count=len(report.failed) - n))
+            break
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def backup(state: BotState, path: Path, folder: str) -> Path:
@@ -107,6 +110,9 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         report = await run_build(state, status, full=full)
     except BuildLocked:
         await edit(status, messages.BUILD_LOCKED)
+        return
+    except DiskFull:
+        await edit(status, messages.REINDEX_DISK_FULL)
         return
     await asyncio.to_thread(state.journal.log_action, update.effective_user.id, "reindex")
     await edit(status, _summary(report))

@@ -22,7 +22,7 @@ from bot import messages  # noqa: E402
 from bot.progress import TqdmProgress  # noqa: E402
 from index.builder import build_index  # noqa: E402
 from index.settings import ConfigError, load_index_settings  # noqa: E402
-from index.store import BuildLocked  # noqa: E402
+from index.store import BuildLocked, DiskFull  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     except BuildLocked:
         print(messages.SCRIPT_BUILD_LOCKED, file=sys.stderr)
         return 3
+    except DiskFull as exc:
+        bars.close()
+        print(f"error: {exc}", file=sys.stderr)
+        return 4
     finally:
         bars.close()
     print(

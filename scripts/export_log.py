@@ -24,6 +24,16 @@ from index.settings import ConfigError
 ROOT = Path(__file__).resolve().parents[1]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: object) -> object:
+    """A text cell Excel would run as a formula gets a leading quote (OWASP CSV injection)."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_START):
+        return "'" + cell
+    return cell
+
+
 def export(journal_path: Path, out: object, days: float | None = None) -> int:
     """Write the journal as CSV to a text stream; returns the number of rows."""
     journal = Journal(journal_path)
@@ -33,7 +43,7 @@ def export(journal_path: Path, out: object, days: float | None = None) -> int:
     rows = 0
     try:
         for row in journal.export_rows(since):
-            writer.writerow(row)
+            writer.writerow([neutralise(cell) for cell in row])
             rows += 1
     finally:
         journal.close()

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot import messages
+from bot.handlers.uploads import safe_filename
 from bot.state import STATE_KEY
 from index.lexical import LexicalIndex
 from tests import test_bot_e2e
@@ -199,3 +200,23 @@ async def test_reindex_on_a_full_disk_says_so_and_keeps_answering(
         [reply] = await wait(api, "sendMessage", chat_id=61)
         assert "Nguồn" in plain(reply)
     assert not list((root / "index" / "builds").glob("*.tmp"))
+
+
+def test_long_multibyte_names_are_cut_by_bytes() -> None:
+    name = safe_filename("ệ" * 200 + ".txt")
+    assert name is not None and name.endswith(".txt") and set(name[:-4]) == {"ệ"}
+    assert len(name.encode("utf-8")) <= 255
+    assert safe_filename("a" * 300 + ".docx").endswith("a.docx")
+
+
+async def test_upload_with_a_long_multibyte_name_is_saved(built: Path, tmp_path: Path) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(built, root)
+    async with running(root, tmp_path) as (api, _):
+        text = "Thông báo\n\nHọc sinh toàn tỉnh được nghỉ Tết Nguyên đán mười hai ngày."
+        document = api.add_file("ệ" * 200 + ".txt", text.encode())
+        api.send_text(ADMIN, None, document=document)
+        await wait(api, "editMessageText", chat_id=ADMIN, predicate=lambda c: "Đã thêm" in c.text)
+    [saved] = (root / "docs" / "uploads").iterdir()
+    assert saved.suffix == ".txt" and len(saved.name.encode()) <= 255
+    assert saved.read_text(encoding="utf-8") == text

@@ -26,6 +26,9 @@ from index.store import BuildLocked
 logger = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r"[^\w\-. ()]+")
+MAX_NAME_BYTES = 200
+"""Longest saved name in UTF-8 bytes: under the 255-byte limit of file systems, with room for
+the prefixes of staged uploads and backups ("1a2b3c4d-", "20260101-120000-")."""
 
 
 def safe_filename(name: str | None) -> str | None:
@@ -39,7 +42,10 @@ def safe_filename(name: str | None) -> str | None:
     stem, dot, suffix = name.rpartition(".")
     if not dot or not stem.strip(" ._-"):
         return None
-    return f"{stem[:120]}.{suffix.lower()}"
+    suffix = suffix.lower()[:16]
+    room = MAX_NAME_BYTES - len(suffix.encode("utf-8")) - 1  # cut by bytes, not characters
+    stem = stem.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip(" ._-") or "tep"
+    return f"{stem}.{suffix}"
 
 
 async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,7 +14,7 @@ import threading
 from types import FrameType
 from typing import Any, TextIO
 
-from bot import commands, messages
+from bot import caveat, commands, messages
 from bot.formatting import (
     answer_blocks,
     article_blocks,
@@ -145,6 +145,9 @@ class Console:
             return
         result = self.engine.search(question)
         blocks = answer_blocks(result, limits.answer_passages, limits.passage_chars)
+        if not result.abstained:
+            hits = result.hits[: limits.answer_passages]
+            blocks = caveat.with_note(blocks, hits, limits.uploads_dir)
         self.show("\n\n".join(blocks))
 
     def vanban(self, query: str) -> None:

@@ -301,3 +301,13 @@ ASK_SCORE = "điểm"
 ASK_ALSO_IN = "cũng có trong"
 ASK_REPLACED = "⚠ văn bản gốc đã được thay thế bởi {number}"
 ASK_FOOTER = "{latency:.1f} ms, chế độ {mode}"
+
+# --- Corpus caveat (bot/caveat.py) -------------------------------------------------------------
+TRANSCRIBED_NOTE = (
+    "<i>ℹ️ Văn bản trong bộ sưu tập được chuyển sang dạng chữ tự động, có thể sai sót; "
+    "hãy đối chiếu bản chính thức trước khi trích dẫn.</i>"
+)
+START_CAVEAT = (
+    "\n\nLưu ý: các văn bản có sẵn được chuyển sang dạng chữ tự động từ trang web và tệp PDF, "
+    "có thể sai sót; hãy đối chiếu bản chính thức trước khi trích dẫn."
+)

@@ -55,6 +55,7 @@ def test_console_builds_the_index_and_answers_with_a_source(tmp_path: Path) -> N
     assert "182/2026/NĐ-CP" in out and "Nguồn:" in out
     assert "<b>" not in out and "&amp;" not in out  # HTML rendered as plain text
     assert "Thông tư 59/2026/TT-BGDĐT" in out
+    assert "đối chiếu bản chính thức trước khi trích dẫn" in out  # bundled texts: the caveat
     assert out.rstrip().endswith("Tạm biệt!")
     assert "Traceback" not in done.stderr
 
@@ -140,3 +141,18 @@ def test_console_waits_calmly_while_a_reindex_holds_the_lock(tmp_path: Path) -> 
     assert done.stdout.count("Một lượt cập nhật chỉ mục khác đang chạy") == 1
     assert "Traceback" not in done.stderr and "WARNING" not in done.stderr
     assert "59/2026/TT-BGDĐT" in done.stdout
+
+
+def test_transcription_note_only_under_answers_from_bundled_documents() -> None:
+    from types import SimpleNamespace
+
+    from bot import caveat, messages
+
+    def hits(*doc_ids: str) -> list:
+        return [SimpleNamespace(doc=SimpleNamespace(doc_id=d)) for d in doc_ids]
+
+    assert caveat.transcription_note(hits("uploads/cv-12.pdf"), "uploads") is None
+    assert caveat.transcription_note(hits("uploads/a.pdf", "van-ban/nd.md"), "uploads") == (
+        messages.TRANSCRIBED_NOTE
+    )
+    assert caveat.with_note(["x"], hits(), "uploads") == ["x"]

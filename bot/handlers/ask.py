@@ -11,7 +11,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import messages
+from bot import caveat, messages
 from bot.formatting import answer_blocks, article_blocks, esc, more_blocks, select_answer
 from bot.handlers.common import clean_input, is_private, notify_admin_chat, send_blocks
 from bot.state import BotState, state_of
@@ -103,6 +103,8 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         logger.debug("chat action failed", exc_info=True)
     result = await asyncio.to_thread(state.engine.search, question)
     blocks = answer_blocks(result, limits.answer_passages, limits.passage_chars)
+    if not result.abstained:
+        blocks = caveat.with_note(blocks, result.hits[: limits.answer_passages], limits.uploads_dir)
     user, chat = update.effective_user, update.effective_chat
     qid = await asyncio.to_thread(
         state.journal.log_question,

@@ -88,7 +88,7 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet the user with examples."""
-    await update.effective_message.reply_text(messages.START)
+    await update.effective_message.reply_text(messages.START + messages.START_CAVEAT)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

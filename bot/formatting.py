@@ -186,10 +186,37 @@ def more_blocks(query: str, hits: Sequence[Hit], start: int, passage_chars: int)
     return blocks
 
 
-def article_blocks(hit: Hit, text: str) -> list[str]:
-    """HTML blocks of a whole article: a source header, then its paragraphs."""
+def article_blocks(hit: Hit, text: str, max_messages: int | None = None) -> list[str]:
+    """HTML blocks of a whole article: a source header, then its paragraphs.
+
+    With ``max_messages``, a longer article is cut (between paragraphs, or inside one over
+    3,000 characters) so that the blocks pack into that many messages, the last block
+    pointing to where the rest can be read.
+    """
     head = messages.ARTICLE_HEADER.format(source=source_line(hit.doc, hit.chunk.section))
-    return [head] + [esc(p) for p in text.strip().split("\n\n") if p.strip()]
+    paragraphs = [p for p in text.strip().split("\n\n") if p.strip()]
+    blocks = [head] + [esc(p) for p in paragraphs]
+    if max_messages is None or len(pack(blocks)) <= max_messages:
+        return blocks
+    pieces = [piece for p in paragraphs for piece in _pieces(p, 3000)]
+    rest = messages.ARTICLE_REST.format(
+        chars=len(text), number=esc(hit.doc.number or hit.doc.doc_id), file=esc(hit.doc.doc_id)
+    )
+    kept = len(pieces)
+    while kept and len(pack([head, *map(esc, pieces[:kept]), rest])) > max_messages:
+        kept -= 1
+    return [head, *map(esc, pieces[:kept]), rest]
+
+
+def _pieces(paragraph: str, limit: int) -> list[str]:
+    """A paragraph cut at spaces into pieces of at most ``limit`` characters."""
+    out = []
+    while len(paragraph) > limit:
+        cut = paragraph.rfind(" ", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        out.append(paragraph[:cut])
+        paragraph = paragraph[cut:].lstrip()
+    return [*out, paragraph]
 
 
 # --- Documents ---------------------------------------------------------------------------------

@@ -311,3 +311,7 @@ START_CAVEAT = (
     "\n\nLưu ý: các văn bản có sẵn được chuyển sang dạng chữ tự động từ trang web và tệp PDF, "
     "có thể sai sót; hãy đối chiếu bản chính thức trước khi trích dẫn."
 )
+ARTICLE_REST = (
+    "✂️ Điều này dài ({chars} ký tự), chỉ hiển thị phần đầu. Đọc tiếp: /vanban {number} "
+    "rồi chọn từng mục, hoặc mở tệp {file}."
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import os
 import shutil
@@ -12,11 +13,23 @@ from typing import Any
 import pytest
 
 from bot import messages
+from bot.formatting import article_blocks, pack, size
 from bot.handlers.uploads import safe_filename
 from bot.state import STATE_KEY
 from index.lexical import LexicalIndex
+from index.models import Chunk, DocumentInfo, Hit
 from tests import test_bot_e2e
-from tests.test_bot_e2e import ADMIN, ADMIN_CHAT, GROUP, MANAGER, QUESTION, plain, running, wait
+from tests.test_bot_e2e import (
+    ADMIN,
+    ADMIN_CHAT,
+    GROUP,
+    MANAGER,
+    QUESTION,
+    answers_to,
+    plain,
+    running,
+    wait,
+)
 
 built = test_bot_e2e.built  # the module-scoped corpus + index fixture
 
@@ -220,3 +233,53 @@ async def test_upload_with_a_long_multibyte_name_is_saved(built: Path, tmp_path:
     [saved] = (root / "docs" / "uploads").iterdir()
     assert saved.suffix == ".txt" and len(saved.name.encode()) <= 255
     assert saved.read_text(encoding="utf-8") == text
+
+
+LONG_ARTICLE = "# Quy chế học bổng\n\n## Điều 1. Học bổng khuyến khích học tập\n\n" + "\n\n".join(
+    f"{n}. Học sinh đạt loại giỏi được xét học bổng khuyến khích học tập mức {n} triệu đồng "
+    "mỗi học kỳ theo quy định của Hội đồng xét học bổng nhà trường; hồ sơ gồm đơn đề nghị, "
+    "bảng điểm có xác nhận và bản sao giấy khai sinh, nộp trước ngày 15 tháng 10 hằng năm."
+    for n in range(1, 80)
+)
+
+
+DOC = DocumentInfo("qc.md", "Quy chế", None, None, None, None, None, None, (), "h", 1, 1)
+
+
+def test_whole_article_reply_is_capped_with_a_pointer() -> None:
+    engine_free = article_blocks(
+        Hit(Chunk(1, "qc.md", "x", "Điều 1", 0, 1), DOC, 1.0),
+        LONG_ARTICLE + "\n\n" + "rất dài " * 2000,
+        max_messages=3,
+    )
+    texts = pack(engine_free)
+    assert len(texts) <= 3 and all(size(t) <= 4096 for t in texts)
+    assert "chỉ hiển thị phần đầu" in texts[-1] and "/vanban qc.md" in texts[-1]
+
+
+async def test_long_echoes_and_long_articles_stay_within_telegram_limits(
+    built: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(built, root)
+    (root / "docs" / "quy-che-hoc-bong.md").write_text(LONG_ARTICLE, encoding="utf-8")
+    assert len(LONG_ARTICLE) > 18000
+    async with running(root, tmp_path) as (api, _):
+        api.send_text(ADMIN, "/reindex")
+        await wait(api, "editMessageText", chat_id=ADMIN, predicate=lambda c: "Đã" in c.text)
+        long_arg = "9" * 4088
+        api.send_text(71, f"/vanban {long_arg}")
+        api.send_text(ADMIN, f"/xoa {long_arg}")
+        [vanban] = await wait(api, "sendMessage", chat_id=71)
+        [xoa] = await wait(api, "sendMessage", chat_id=ADMIN, predicate=lambda c: "999" in c.text)
+        for reply in (vanban, xoa):
+            assert len(reply.text) <= 4096 and "…" in reply.text
+
+        api.send_text(72, "học bổng khuyến khích học tập của học sinh giỏi là bao nhiêu")
+        [answer] = await wait(api, "sendMessage", chat_id=72)
+        api.click(answer, dict(answer.buttons())["Toàn văn Điều này"])
+        await asyncio.sleep(2.0)
+        article = answers_to(api, 72)[1:]
+        assert 1 <= len(article) <= 3, len(article)
+        assert all(len(call.text) <= 4096 for call in article)
+        assert "chỉ hiển thị phần đầu" in plain(article[-1])

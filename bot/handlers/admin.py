@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot import messages
 from bot.formatting import document_label, esc, source_line
+from bot.handlers.common import clean_input, cut
 from bot.handlers.documents import choice_keyboard, find_document
 from bot.jobs import ThrottledProgress
 from bot.state import BotState, doc_key, state_of
@@ -132,7 +133,7 @@ async def xoa(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await refuse_unless_admin(update, context):
         return
     message = update.effective_message
-    query = " ".join(context.args or []).strip()
+    query = clean_input(" ".join(context.args or []).strip())
     if not query:
         await message.reply_text(messages.XOA_USAGE)
         return
@@ -140,10 +141,10 @@ async def xoa(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     docs = await asyncio.to_thread(engine.documents)
     found = _matches(docs, await asyncio.to_thread(engine.find_by_number, query), query)
     if not found:
-        await message.reply_text(messages.XOA_NONE.format(query=esc(query)))
+        await message.reply_text(messages.XOA_NONE.format(query=esc(cut(query))))
     elif len(found) > 1:
         await message.reply_text(
-            messages.XOA_CHOOSE.format(count=len(found), query=esc(query)),
+            messages.XOA_CHOOSE.format(count=len(found), query=esc(cut(query))),
             reply_markup=choice_keyboard(found, "x"),
         )
     else:

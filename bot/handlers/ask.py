@@ -13,7 +13,13 @@ from telegram.ext import ContextTypes
 
 from bot import caveat, messages
 from bot.formatting import answer_blocks, article_blocks, esc, more_blocks, select_answer
-from bot.handlers.common import clean_input, is_private, notify_admin_chat, send_blocks
+from bot.handlers.common import (
+    ARTICLE_MESSAGES,
+    clean_input,
+    is_private,
+    notify_admin_chat,
+    send_blocks,
+)
 from bot.state import BotState, state_of
 from index.engine import Engine
 from index.models import Hit
@@ -214,7 +220,8 @@ async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(messages.SECTION_GONE)
         return
     text = await asyncio.to_thread(engine.article_text, chunk)
-    await send_blocks(update.effective_message, article_blocks(Hit(chunk, doc, 0.0), text))
+    blocks = article_blocks(Hit(chunk, doc, 0.0), text, max_messages=ARTICLE_MESSAGES)
+    await send_blocks(update.effective_message, blocks)
 
 
 async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

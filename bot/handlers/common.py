@@ -19,6 +19,8 @@ from bot.state import SETTINGS_KEY
 logger = logging.getLogger(__name__)
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+ARTICLE_MESSAGES = 3
+"""Most messages one "Toàn văn" reply may take (the rest is pointed to)."""
 
 
 def settings_from(context: ContextTypes.DEFAULT_TYPE) -> Settings:

@@ -18,7 +18,7 @@ from bot.formatting import (
     esc,
     sections,
 )
-from bot.handlers.common import send_blocks
+from bot.handlers.common import ARTICLE_MESSAGES, clean_input, cut, send_blocks
 from bot.state import doc_key, state_of
 from index.engine import Engine
 from index.models import DocumentInfo, Hit
@@ -82,7 +82,7 @@ def _card(engine: Engine, doc: DocumentInfo) -> tuple[str, InlineKeyboardMarkup 
 async def vanban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Find a document by its number and show its card (or a choice, or a clear miss)."""
     message = update.effective_message
-    query = " ".join(context.args or []).strip()
+    query = clean_input(" ".join(context.args or []).strip())
     if not query:
         await message.reply_text(messages.VANBAN_USAGE)
         return
@@ -93,14 +93,14 @@ async def vanban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if citing:
             lines = "\n".join(f"• {document_label(d)}" for d in citing[:15])
             text = messages.VANBAN_ONLY_CITED.format(
-                query=esc(query), count=len(citing), docs=lines
+                query=esc(cut(query)), count=len(citing), docs=lines
             )
             await message.reply_text(text, reply_markup=choice_keyboard(citing[:15], "d"))
             return
-        await message.reply_text(messages.VANBAN_NONE.format(query=esc(query)))
+        await message.reply_text(messages.VANBAN_NONE.format(query=esc(cut(query))))
     elif len(found) > 1:
         await message.reply_text(
-            messages.VANBAN_CHOOSE.format(count=len(found), query=esc(query)),
+            messages.VANBAN_CHOOSE.format(count=len(found), query=esc(cut(query))),
             reply_markup=choice_keyboard(found, "d"),
         )
     else:
@@ -151,7 +151,8 @@ async def show_section(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     chunk = chunks[int(index)]
     text = await asyncio.to_thread(engine.article_text, chunk)
-    await send_blocks(update.effective_message, article_blocks(Hit(chunk, doc, 1.0), text))
+    blocks = article_blocks(Hit(chunk, doc, 1.0), text, max_messages=ARTICLE_MESSAGES)
+    await send_blocks(update.effective_message, blocks)
 
 
 async def danhsach(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

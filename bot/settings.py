@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from index.settings import (
     ConfigError,
     IndexSettings,
+    Range,
     build_dataclass,
     index_settings,
     load_index_settings,
@@ -35,6 +36,12 @@ class RateLimitSettings:
     group_per_minute: float = 20.0
     max_retries: int = 3
     """Retries after a RetryAfter (flood wait) answer from Telegram."""
+
+    RANGES: ClassVar[dict[str, Range]] = {
+        "overall_per_second": Range(0, low_open=True),
+        "group_per_minute": Range(0, low_open=True),
+        "max_retries": Range(0, 100),
+    }
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,16 @@ class BotSettings:
     """Bot API base URL (a local Bot API server, or a fake one in tests)."""
     list_page_size: int = 10
     rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
+
+    RANGES: ClassVar[dict[str, Range]] = {
+        "max_question_chars": Range(1, 4000),
+        "max_upload_mb": Range(0, low_open=True),
+        "answer_passages": Range(1, 10),
+        "passage_chars": Range(50, 3500),
+        "journal_retention_days": Range(0),
+        "webhook_port": Range(1, 65535),
+        "list_page_size": Range(1, 50),
+    }
 
     @property
     def base_file_url(self) -> str:
@@ -138,16 +155,6 @@ def bot_settings(data: dict[str, Any] | None, base: Path, env: dict[str, str]) -
             RateLimitSettings, data.pop("rate_limit"), "bot.rate_limit"
         )
     settings = replace(build_dataclass(BotSettings, data, "bot"), **special)
-    for key in ("max_question_chars", "answer_passages", "passage_chars", "list_page_size"):
-        if getattr(settings, key) < 1:
-            raise ConfigError(f"bot.{key}: must be at least 1, got {getattr(settings, key)}")
-    if settings.journal_retention_days < 0:
-        raise ConfigError(
-            f"bot.journal_retention_days: must be 0 (keep) or more, "
-            f"got {settings.journal_retention_days}"
-        )
-    if settings.max_upload_mb <= 0:
-        raise ConfigError(f"bot.max_upload_mb: must be positive, got {settings.max_upload_mb}")
     _check_name(settings.uploads_dir, "bot.uploads_dir")
     base_url = env.get(BASE_URL_ENV) or settings.base_url
     if not base_url.startswith(("http://", "https://")):

@@ -6,9 +6,10 @@ raises :class:`ConfigError` naming the key, the bad value and the valid choices.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, ClassVar, Union, get_args, get_origin, get_type_hints
 
 import yaml
 
@@ -18,6 +19,34 @@ SEARCH_MODES = ("hybrid", "dense", "bm25")
 
 class ConfigError(ValueError):
     """A setting is missing, unknown or has a bad value."""
+
+
+@dataclass(frozen=True)
+class Range:
+    """Allowed values of a numeric setting (declared in a settings class's ``RANGES``)."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    """True when ``low`` itself is not allowed (a size or rate must be above 0)."""
+
+    def allows(self, value: float) -> bool:
+        """True when value lies in the range."""
+        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            return False
+        return self.high is None or value <= self.high
+
+    def __str__(self) -> str:
+        low = f"above {self.low:g}" if self.low_open else f"at least {self.low:g}"
+        if self.high is None:
+            return low
+        if self.low is None:
+            return f"at most {self.high:g}"
+        return (
+            f"{low} and at most {self.high:g}"
+            if self.low_open
+            else f"{self.low:g} to {self.high:g}"
+        )
 
 
 @dataclass(frozen=True)
@@ -36,6 +65,11 @@ class EmbeddingSettings:
     max_tokens: int | None = None
     """Window of the model in tokens; None asks the model."""
 
+    RANGES: ClassVar[dict[str, Range]] = {
+        "batch_size": Range(1, 4096),
+        "max_tokens": Range(16, 100_000),
+    }
+
 
 @dataclass(frozen=True)
 class ChunkingSettings:
@@ -46,6 +80,12 @@ class ChunkingSettings:
     min_syllables: int = 12
     with_heading: bool = True
     """Prepend the document title and section path to the text that is embedded/indexed."""
+
+    RANGES: ClassVar[dict[str, Range]] = {
+        "max_syllables": Range(8, 10_000),
+        "overlap_syllables": Range(0),
+        "min_syllables": Range(0),
+    }
 
 
 @dataclass(frozen=True)
@@ -80,6 +120,19 @@ class RetrievalSettings:
     """Re-rank the fused candidates with the learned ranking model shipped in
     ``index/models/ranker.txt`` (off: fusion order only, to measure its gain)."""
 
+    RANGES: ClassVar[dict[str, Range]] = {
+        "top_k": Range(1, 100),
+        "rrf_k": Range(1),
+        "bm25_weight": Range(0),
+        "dense_weight": Range(0),
+        "dense_weight_without_tone_marks": Range(0),
+        "candidates": Range(1, 100_000),
+        "abstain_threshold": Range(0, 1),
+        "min_dense_similarity": Range(0, 1),
+        "approximate_above": Range(0),
+        "nprobe": Range(1, 100_000),
+    }
+
 
 @dataclass(frozen=True)
 class IndexSettings:
@@ -91,6 +144,8 @@ class IndexSettings:
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+
+    RANGES: ClassVar[dict[str, Range]] = {"max_file_mb": Range(0, low_open=True)}
 
     def with_dirs(
         self, documents_dir: Path | None = None, index_dir: Path | None = None
@@ -104,42 +159,61 @@ class IndexSettings:
 
 
 def build_dataclass(cls: type, data: dict[str, Any] | None, where: str) -> Any:
-    """Build a settings dataclass from a YAML mapping, refusing unknown keys and bad types."""
+    """Build a settings dataclass from a YAML mapping, refusing unknown keys and bad values.
+
+    Each value is checked against the field's type annotation (``int``, ``float``, ``bool``,
+    ``str``, ``Path``, ``tuple[int, ...]``, ``X | None``, nested settings) and against the
+    class's ``RANGES``; an error names the key, the value and what is valid.
+    """
     if data is None:
         return cls()
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a mapping, got {data!r}")
-    known = {f.name: f for f in fields(cls)}
+    known = {f.name for f in fields(cls)}
+    hints = get_type_hints(cls)
+    ranges: dict[str, Range] = getattr(cls, "RANGES", {})
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
             raise ConfigError(
                 f"{where}.{key}: unknown setting; valid keys are {', '.join(sorted(known))}"
             )
-        default = getattr(cls(), key)
-        kwargs[key] = _coerce(value, default, f"{where}.{key}")
+        kwargs[key] = coerce(value, hints[key], f"{where}.{key}", ranges.get(key))
     return cls(**kwargs)
 
 
-def _coerce(value: Any, default: Any, where: str) -> Any:
-    if isinstance(default, bool):
+def coerce(value: Any, hint: Any, where: str, valid: Range | None = None) -> Any:
+    """Check and convert one YAML value to the annotated type (see :func:`build_dataclass`)."""
+    if get_origin(hint) in (Union, UnionType):
+        options = [a for a in get_args(hint) if a is not type(None)]
+        if value is None and len(options) < len(get_args(hint)):
+            return None
+        hint = options[0]
+    if is_dataclass(hint):
+        return build_dataclass(hint, value, where)  # type: ignore[arg-type]
+    if hint is bool:
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: expected true or false, got {value!r}")
         return value
-    if isinstance(default, int | float) and not isinstance(default, bool):
+    if hint in (int, float):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{where}: expected a number, got {value!r}")
-        return type(default)(value) if isinstance(default, float) else int(value)
-    if isinstance(default, Path):
+        if hint is int and not float(value).is_integer():
+            raise ConfigError(f"{where}: expected a whole number, got {value!r}")
+        if valid is not None and not valid.allows(value):
+            raise ConfigError(f"{where}: {value!r} is out of range; valid: {valid}")
+        return hint(value)
+    if hint is Path:
         if not isinstance(value, str) or not value:
             raise ConfigError(f"{where}: expected a folder path, got {value!r}")
         return Path(value)
-    if isinstance(default, tuple | list):
+    if get_origin(hint) is tuple:
         if not isinstance(value, list):
             raise ConfigError(f"{where}: expected a list, got {value!r}")
-        return tuple(value)
-    if default is None or isinstance(default, str):
-        if value is not None and not isinstance(value, str):
+        item = get_args(hint)[0]
+        return tuple(coerce(v, item, f"{where}[{n}]", valid) for n, v in enumerate(value))
+    if hint is str:
+        if not isinstance(value, str):
             raise ConfigError(f"{where}: expected text, got {value!r}")
         return value
     return value
@@ -153,11 +227,12 @@ def _choice(value: str, choices: tuple[str, ...], where: str) -> None:
 def index_settings(data: dict[str, Any], base: Path) -> IndexSettings:
     """Read the engine's sections of a parsed config.yaml; relative folders resolve from base."""
     top = {k: v for k, v in data.items() if k in ("documents_dir", "index_dir", "max_file_mb")}
+    hints = get_type_hints(IndexSettings)
     settings = IndexSettings(
         embedding=build_dataclass(EmbeddingSettings, data.get("embedding"), "embedding"),
         chunking=build_dataclass(ChunkingSettings, data.get("chunking"), "chunking"),
         retrieval=build_dataclass(RetrievalSettings, data.get("retrieval"), "retrieval"),
-        **{k: _coerce(v, getattr(IndexSettings(), k), k) for k, v in top.items()},
+        **{k: coerce(v, hints[k], k, IndexSettings.RANGES.get(k)) for k, v in top.items()},
     )
     _choice(settings.embedding.backend, EMBEDDING_BACKENDS, "embedding.backend")
     _choice(settings.retrieval.mode, SEARCH_MODES, "retrieval.mode")

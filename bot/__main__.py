@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from bot import messages
+from bot.redact import install
 from bot.settings import Settings, load_settings
 from index.settings import ConfigError
 
@@ -69,8 +70,17 @@ def main(argv: list[str] | None = None) -> int:
     if not args.verbose:
         for noisy in ("httpx", "bm25s", "faiss.loader"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+    secrets = install([settings.token, os.environ.get(settings.bot.webhook_secret_env)])
     if settings.token:
-        return run_bot(settings)
+        try:
+            return run_bot(settings)
+        except Exception as exc:  # printed without the token, never as a raw traceback
+            if type(exc).__name__ == "InvalidToken":
+                print(messages.INVALID_TOKEN, file=sys.stderr)
+                return 2
+            logging.getLogger(__name__).error("the bot stopped: %s", exc, exc_info=exc)
+            print(secrets.redact(f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+            return 1
     from bot.console import run_console
 
     return run_console(settings, sys.stdin, sys.stdout)

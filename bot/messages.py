@@ -315,3 +315,7 @@ ARTICLE_REST = (
     "✂️ Điều này dài ({chars} ký tự), chỉ hiển thị phần đầu. Đọc tiếp: /vanban {number} "
     "rồi chọn từng mục, hoặc mở tệp {file}."
 )
+INVALID_TOKEN = (
+    "Telegram từ chối token (TELEGRAM_BOT_TOKEN sai hoặc đã bị thu hồi). "
+    "Lấy token mới từ @BotFather rồi đặt lại biến môi trường."
+)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import threading
-from collections import OrderedDict
+import time
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from index.engine import Engine
 
 STATE_KEY = "state"
+LOAD_PER_SECOND = 5
+"""Above this many questions per second, cosmetic Bot API calls (typing…) are skipped."""
 SETTINGS_KEY = "settings"
 EMBEDDER_KEY = "embedder"
 
@@ -54,6 +57,8 @@ class BotState:
     stopping: threading.Event = field(default_factory=threading.Event)
     """Set at shutdown: builds running in threads stop after their current batch."""
     max_questions: int = 2048
+    arrivals: deque[float] = field(default_factory=deque)
+    """When the last questions arrived (see :meth:`under_load`)."""
 
     def remember(self, qid: int, question: str) -> None:
         """Keep a question in the small LRU used by the answer buttons."""
@@ -61,6 +66,14 @@ class BotState:
         self.questions.move_to_end(qid)
         while len(self.questions) > self.max_questions:
             self.questions.popitem(last=False)
+
+    def under_load(self, now: float | None = None) -> bool:
+        """Count a question; True when more than LOAD_PER_SECOND arrived in the last second."""
+        now = time.monotonic() if now is None else now
+        self.arrivals.append(now)
+        while self.arrivals and self.arrivals[0] < now - 1.0:
+            self.arrivals.popleft()
+        return len(self.arrivals) > LOAD_PER_SECOND
 
     def recall(self, qid: int) -> str | None:
         """A question from the LRU (None when evicted: look in the journal)."""

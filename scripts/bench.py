@@ -510,7 +510,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-pipeline", action="store_true")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "bench.json")
+    parser.add_argument(
+        "--bot", type=int, nargs="?", const=200, metavar="N",
+        help="only the bot: N simultaneous questions through a fake Bot API (default 200)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    if args.bot:
+        from bench_bot import print_bot_report, run_bot_bench
+
+        print_bot_report(run_bot_bench(args.bot))
+        return 0
 
     import faiss
 

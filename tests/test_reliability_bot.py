@@ -30,6 +30,7 @@ from tests.test_bot_e2e import (
     running,
     wait,
 )
+from tests.test_safety import make_bomb
 
 built = test_bot_e2e.built  # the module-scoped corpus + index fixture
 
@@ -283,3 +284,29 @@ async def test_long_echoes_and_long_articles_stay_within_telegram_limits(
         assert 1 <= len(article) <= 3, len(article)
         assert all(len(call.text) <= 4096 for call in article)
         assert "chỉ hiển thị phần đầu" in plain(article[-1])
+
+
+async def test_zip_bomb_upload_is_refused_with_a_reason(built: Path, tmp_path: Path) -> None:
+    bomb = make_bomb(tmp_path / "bom.docx", 300)
+    async with running(built, tmp_path) as (api, _):
+        api.send_text(ADMIN, None, document=api.add_file("bom.docx", bomb.read_bytes()))
+        [refusal] = await wait(
+            api, "editMessageText", chat_id=ADMIN, predicate=lambda c: "Không thêm" in c.text
+        )
+        assert "bom nén" in plain(refusal)
+    assert not (built / "docs" / "uploads").exists()
+
+
+async def test_under_load_typing_is_skipped_and_groups_get_one_message(
+    built: Path, tmp_path: Path
+) -> None:
+    async with running(built, tmp_path) as (api, _):
+        for chat in range(2000, 2040):
+            api.send_text(chat, QUESTION)
+        await wait(api, "sendMessage", count=40, timeout=60)
+        assert len(api.find("sendChatAction")) <= 10, "cosmetic calls skipped under load"
+        api.send_text(GROUP, f"/hoi {QUESTION}", chat_type="supergroup", user_id=33)
+        await wait(api, "sendMessage", chat_id=GROUP)
+        await asyncio.sleep(0.5)
+        assert len(api.find("sendMessage", chat_id=GROUP)) == 1
+        assert not api.find("sendChatAction", chat_id=GROUP)

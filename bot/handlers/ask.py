@@ -103,10 +103,13 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         )
         return
     started = time.perf_counter()
-    try:
-        await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
-    except TelegramError:
-        logger.debug("chat action failed", exc_info=True)
+    # "typing…" is cosmetic: skipped in groups (20 messages/minute each) and under load, so
+    # the Bot API budget (~30 calls/s) goes to answers.
+    if is_private(update) and not state.under_load():
+        try:
+            await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+        except TelegramError:
+            logger.debug("chat action failed", exc_info=True)
     result = await asyncio.to_thread(state.engine.search, question)
     blocks = answer_blocks(result, limits.answer_passages, limits.passage_chars)
     if not result.abstained:
@@ -136,7 +139,10 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
     markup = None
     if not result.abstained and result.hits:
         markup = answer_keyboard(qid, result.hits[0].chunk.chunk_id)
-    await send_blocks(message, blocks, markup, quote=not is_private(update))
+    private = is_private(update)
+    await send_blocks(
+        message, blocks, markup, quote=not private, max_messages=None if private else 1
+    )
 
 
 async def report_journal_incident(context: ContextTypes.DEFAULT_TYPE, state: BotState) -> None:

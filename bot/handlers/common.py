@@ -39,9 +39,13 @@ async def send_blocks(
     blocks: Sequence[str],
     markup: InlineKeyboardMarkup | None = None,
     quote: bool = False,
+    max_messages: int | None = None,
 ) -> list[Message]:
-    """Reply with HTML blocks packed into <= 4096-character messages; buttons on the last."""
-    texts = pack(blocks)
+    """Reply with HTML blocks packed into <= 4096-character messages; buttons on the last.
+
+    ``max_messages`` keeps only the first messages (a group gets one message per answer).
+    """
+    texts = pack(blocks)[:max_messages]
     sent = []
     for i, text in enumerate(texts):
         last = i == len(texts) - 1

@@ -15,7 +15,7 @@ import pytest
 from bot import messages
 from bot.formatting import article_blocks, pack, size
 from bot.handlers.uploads import safe_filename
-from bot.state import STATE_KEY
+from bot.state import STATE_KEY, doc_key
 from index.lexical import LexicalIndex
 from index.models import Chunk, DocumentInfo, Hit
 from tests import test_bot_e2e
@@ -310,3 +310,32 @@ async def test_under_load_typing_is_skipped_and_groups_get_one_message(
         await asyncio.sleep(0.5)
         assert len(api.find("sendMessage", chat_id=GROUP)) == 1
         assert not api.find("sendChatAction", chat_id=GROUP)
+
+
+async def test_markup_in_input_is_escaped_in_every_reply(built: Path, tmp_path: Path) -> None:
+    async with running(built, tmp_path) as (api, _):
+        api.send_text(81, "/vanban <b>29</b><a href='javascript:alert(1)'>x</a>")
+        api.send_text(82, "<i>phụ cấp</i> ưu đãi & <script>nhà giáo</script>")
+        [echo] = await wait(api, "sendMessage", chat_id=81)
+        [answer] = await wait(api, "sendMessage", chat_id=82)
+        assert "&lt;b&gt;29&lt;/b&gt;" in echo.text and "<a href" not in echo.text
+        assert "<script" not in answer.text and "<i>phụ" not in answer.text
+
+
+async def test_hand_made_admin_buttons_and_other_chats_are_refused(
+    built: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(built, root)
+    target = root / "docs" / "tt-59-2026-nha-giao-thinh-giang.md"
+    extra = "  allowed_chats: [-100777]\n"
+    async with running(root, tmp_path, extra) as (api, _):
+        api.send_text(-100777, "/hoi phụ cấp ưu đãi", chat_type="supergroup", user_id=91)
+        [allowed] = await wait(api, "sendMessage", chat_id=-100777)
+        key = doc_key("tt-59-2026-nha-giao-thinh-giang.md")
+        api.click(allowed, f"xy:{key}", user_id=91)  # forged "delete" by a non-admin
+        [refusal] = await wait(api, "answerCallbackQuery")
+        assert refusal.params.get("text") == messages.NOT_ADMIN and target.exists()
+        api.send_text(92, "phụ cấp ưu đãi")  # a private chat outside allowed_chats
+        await asyncio.sleep(1.0)
+        assert not api.find("sendMessage", chat_id=92)

@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     except DiskFull as exc:
         bars.close()
-        print(f"error: {exc}", file=sys.stderr)
+        print(messages.SCRIPT_ERROR.format(error=exc), file=sys.stderr)
         return 4
     finally:
         bars.close()

@@ -110,9 +110,8 @@ def test_help_lists_only_commands_that_work_there() -> None:
     telegram = commands.help_text("telegram", "tenbot")
     assert "/thongke" not in console.split("<b>Lệnh</b>")[1]
     assert "/dieu" not in telegram and "/thongke" in telegram and "@tenbot" in telegram
-    assert [n for n, _ in commands.telegram_menu()] == [
-        "hoi", "vanban", "danhsach", "thongke", "reindex", "xoa", "help"
-    ]
+    menu = " ".join(n for n, _ in commands.telegram_menu())
+    assert menu == "hoi vanban danhsach thongke reindex xoa help"
 
 
 def test_console_waits_calmly_while_a_reindex_holds_the_lock(tmp_path: Path) -> None:

@@ -119,3 +119,30 @@ def test_a_shipped_seed_makes_the_quick_build_hybrid(tmp_path: Path, corpus: Pat
     counting = CountingEmbedder()
     build_index(later, embedder=counting)
     assert 0 < counting.embedded < report.chunks
+
+
+def test_a_dense_build_deferred_by_another_build_is_retried(tmp_path: Path, corpus: Path) -> None:
+    from bot.jobs import DenseProgress, complete_dense
+    from index.store import build_lock
+
+    settings = _settings(tmp_path, corpus)
+    embedder = FakeEmbedder(dim=64)
+    build_index(settings, embed=False, embedder=embedder)
+    engine = Engine.open(settings, embedder=embedder)
+    assert engine.stats()["embedded_chunks"] == 0
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with build_lock(settings.index_dir):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    threading.Timer(0.5, release.set).start()
+    progress = DenseProgress()
+    report = complete_dense(settings, engine, embedder, progress=progress, retry_s=0.2)
+    holder.join()
+    assert report is not None and report.embedded == report.chunks
+    assert engine.stats()["embedded_chunks"] == report.chunks and not progress.waiting

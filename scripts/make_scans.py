@@ -10,7 +10,8 @@ loader reads them (image-only PDF pages rendered at 300 dpi; JPGs as they are).
 Usage:
     python scripts/make_scans.py                       # 3 documents x 2 pages, all settings
     python scripts/make_scans.py --docs 1 --pages 1 --dpi 200 --variants noisy
-    python scripts/make_scans.py --prepare gray        # without the red-channel stamp removal
+    python scripts/make_scans.py --prepare red         # ablation: no enlarging, no median filter
+    python scripts/make_scans.py --prepare gray        # ablation: grey, so the red stamp stays
 """
 
 from __future__ import annotations
@@ -95,13 +96,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=2, help="pages per document")
     parser.add_argument("--dpi", type=int, nargs="+", default=[150, 200, 300])
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
-    parser.add_argument("--prepare", choices=("red", "gray"), default="red")
+    parser.add_argument(
+        "--prepare",
+        choices=("default", "red", "gray"),
+        default="default",
+        help="default: red channel, enlarged, median filter; red: red channel only; gray: grey",
+    )
     args = parser.parse_args(argv)
     if not ocr.available():
         print("tesseract-ocr and tesseract-ocr-vie are needed", file=sys.stderr)
         return 2
     if args.prepare == "gray":
         ocr._prepare = lambda image: image.convert("L")  # type: ignore[assignment]
+    elif args.prepare == "red":
+        ocr._prepare = lambda image: image.convert("RGB").getchannel("R")  # type: ignore[assignment]
     args.out.mkdir(parents=True, exist_ok=True)
     sources = []
     for n, rel in enumerate(SOURCES[: args.docs]):

@@ -149,9 +149,10 @@ async def test_scanned_letter_uploaded_to_the_bot_is_answered(
 
         api.send_text(ADMIN, "/vanban 1847")
         [card] = await wait(
-            api, "sendMessage", chat_id=ADMIN, predicate=lambda c: "Kính gửi" in c.text
+            api, "sendMessage", chat_id=ADMIN, predicate=lambda c: "Cơ quan ban hành" in c.text
         )
-        assert "Sở Giáo dục và Đào tạo Quảng Trị" in plain(card) and "Công văn" in plain(card)
+        assert "Cơ quan ban hành: Sở Giáo dục và Đào tạo Quảng Trị" in plain(card)
+        assert "Loại văn bản: Công văn" in plain(card) and "Kính gửi: Hiệu trưởng" in plain(card)
 
 
 def test_upside_down_scan_is_turned_upright(scans: dict[str, Path]) -> None:

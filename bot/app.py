@@ -102,7 +102,7 @@ def _register(app: App) -> None:
             MessageHandler(filters.COMMAND & new, common.unknown_command),
             MessageHandler(filters.TEXT & private & new, ask.ask),
             MessageHandler(filters.TEXT & groups & new, ask.ask_in_group),
-            MessageHandler(filters.Document.ALL & private & new, uploads.upload),
+            MessageHandler((filters.Document.ALL | filters.PHOTO) & private & new, uploads.upload),
             MessageHandler(private & new, common.unsupported),
             CallbackQueryHandler(ask.more, pattern=r"^m:\d+:\d+$"),
             CallbackQueryHandler(ask.article, pattern=r"^a:\d+$"),

@@ -124,7 +124,7 @@ def test_build_ocrs_once_and_full_rebuild_reuses_the_cache(
 async def test_scanned_letter_uploaded_to_the_bot_is_answered(
     scans: dict[str, Path], tmp_path: Path
 ) -> None:
-    from tests.test_bot_e2e import ADMIN, CORPUS, _settings, plain, running, wait
+    from tests.test_bot_e2e import ADMIN, CORPUS, TEACHER, _settings, plain, running, wait
 
     root = tmp_path / "bot"
     shutil.copytree(CORPUS, root / "docs")
@@ -153,6 +153,22 @@ async def test_scanned_letter_uploaded_to_the_bot_is_answered(
         )
         assert "Cơ quan ban hành: Sở Giáo dục và Đào tạo Quảng Trị" in plain(card)
         assert "Loại văn bản: Công văn" in plain(card) and "Kính gửi: Hiệu trưởng" in plain(card)
+
+        # A photo sent as a picture: added by an administrator, not a question from a teacher.
+        data = scans["jpg"].read_bytes()
+        file = api.add_file("photo.jpg", data)
+        sizes = [{**file, "width": 1240, "height": 1754, "file_size": len(data)}]
+        api.send_text(TEACHER, None, photo=sizes)
+        await wait(api, "sendMessage", chat_id=TEACHER, predicate=lambda c: "bằng chữ" in c.text)
+        api.send_text(ADMIN, None, photo=sizes)
+        [done] = await wait(
+            api,
+            "editMessageText",
+            120,
+            chat_id=ADMIN,
+            predicate=lambda c: "“anh-" in c.text and "Đã thêm" in c.text,
+        )
+        assert "1847/SGDĐT-GDTrH" in plain(done)
 
 
 def test_upside_down_scan_is_turned_upright(scans: dict[str, Path]) -> None:

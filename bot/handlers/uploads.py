@@ -10,12 +10,20 @@ import shutil
 import unicodedata
 from pathlib import Path, PurePosixPath
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    Document,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    PhotoSize,
+    Update,
+)
 from telegram.ext import ContextTypes
 
 from bot import messages
 from bot.formatting import esc
 from bot.handlers.admin import backup, edit, refuse_unless_admin, run_build
+from bot.handlers.common import unsupported
 from bot.jobs import ThrottledProgress
 from bot.state import BotState, Pending, state_of
 from index.loaders import SUPPORTED_SUFFIXES, IngestError, load_file
@@ -48,16 +56,29 @@ def safe_filename(name: str | None) -> str | None:
     return f"{stem}.{suffix}"
 
 
+def _incoming(message: Message) -> tuple[str | None, int, Document | PhotoSize]:
+    """File name, size and Telegram object of a sent file, or of a photo (largest size)."""
+    if message.document is not None:
+        document = message.document
+        return document.file_name, document.file_size or 0, document
+    photo = message.photo[-1]
+    return f"anh-{message.date:%Y%m%d-%H%M%S}.jpg", photo.file_size or 0, photo
+
+
 async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Add a document sent by an administrator, after checking that its text can be read."""
+    """Add a document or photo sent by an administrator, after checking its text can be read."""
+    message = update.effective_message
+    user = update.effective_user
+    if message.document is None and not state_of(context).settings.bot.is_admin(user and user.id):
+        await unsupported(update, context)  # a teacher's photo is not a question
+        return
     if await refuse_unless_admin(update, context):
         return
     state = state_of(context)
-    message = update.effective_message
-    document = message.document
-    name = safe_filename(document.file_name)
+    file_name, file_size, document = _incoming(message)
+    name = safe_filename(file_name)
     if name is None:
-        await message.reply_text(messages.UPLOAD_BAD_NAME.format(name=esc(document.file_name)))
+        await message.reply_text(messages.UPLOAD_BAD_NAME.format(name=esc(file_name)))
         return
     if PurePosixPath(name).suffix not in SUPPORTED_SUFFIXES:
         suffixes = ", ".join(SUPPORTED_SUFFIXES)
@@ -66,8 +87,8 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     limit_mb = min(state.settings.bot.max_upload_mb, state.settings.index.max_file_mb)
-    if (document.file_size or 0) > limit_mb * 1024 * 1024:
-        size_mb = (document.file_size or 0) / 1024 / 1024
+    if file_size > limit_mb * 1024 * 1024:
+        size_mb = file_size / 1024 / 1024
         await message.reply_text(
             messages.UPLOAD_TOO_LARGE.format(name=esc(name), size=size_mb, limit=limit_mb)
         )

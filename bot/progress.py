@@ -17,7 +17,7 @@ class TqdmProgress:
         from tqdm import tqdm
 
         bar = self._bars.get(stage)
-        if bar is None:
+        if bar is None or done < bar.n:  # a new round of the stage (the next scan's pages)
             label = messages.STAGES.get(stage, stage)
             unit = {"load": "tệp", "embed": "đoạn"}.get(stage, "")
             bar = self._bars[stage] = tqdm(total=total, desc=label, unit=unit, leave=True)

@@ -155,3 +155,24 @@ def test_transcription_note_only_under_answers_from_bundled_documents() -> None:
         messages.TRANSCRIBED_NOTE
     )
     assert caveat.with_note(["x"], hits(), "uploads") == ["x"]
+
+
+def test_every_telegram_command_of_the_table_has_a_handler(tmp_path: Path) -> None:
+    from telegram.ext import CommandHandler
+
+    from bot import commands
+    from bot.app import build_application
+    from bot.settings import load_settings
+
+    config = _config(tmp_path)
+    settings = load_settings(config, env={"TELEGRAM_BOT_TOKEN": "123456:TEST"})
+    app = build_application(settings)
+    registered = {
+        name
+        for handlers in app.handlers.values()
+        for handler in handlers
+        if isinstance(handler, CommandHandler)
+        for name in handler.commands
+    }
+    table = {c.name for c in commands.COMMANDS if c.telegram}
+    assert registered == table | set(commands.ALIASES)

@@ -370,6 +370,7 @@ def _vectors(
     cache = EmbeddingCache(
         settings.index_dir, embedder.name, [seed_path(settings.documents_dir, embedder.name)]
     )
+    prompt = getattr(embedder, "document_prompt", None) or ""  # part of what is encoded
     missing: list[tuple[int, str, str]] = []
     for doc_id, chunks in state["chunks"].items():
         doc = state["docs"][doc_id]
@@ -378,7 +379,7 @@ def _vectors(
                 vectors[chunk.chunk_id] = prev.vectors[chunk.chunk_id]
                 continue
             text = embed_text(doc, chunk, settings.chunking.with_heading)
-            key = text_key(text)
+            key = text_key(prompt + text)
             cached = cache.get(key)
             if cached is not None:
                 vectors[chunk.chunk_id] = cached

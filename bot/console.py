@@ -241,7 +241,14 @@ def run_console(settings: Settings, stdin: TextIO, out: TextIO, embedder: Any = 
     def waiting() -> None:
         print(messages.CONSOLE_WAITING_BUILD, file=out, flush=True)
 
-    engine = open_or_build(settings.index, embedder, progress, on_build=announce, on_wait=waiting)
+    try:
+        engine = open_or_build(
+            settings.index, embedder, progress, on_build=announce, on_wait=waiting
+        )
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM during the first build: nothing published
+        progress.close()
+        print("\n" + messages.CONSOLE_BYE, file=out, flush=True)
+        return 130
     progress.close()
     stats = engine.stats()
     mode = effective_mode(engine)

@@ -335,6 +335,7 @@ async def test_bad_input_gets_friendly_replies(built: Path, tmp_path: Path) -> N
         assert replies[13] == messages.UNKNOWN_COMMAND
         assert replies[14] == messages.EMPTY_QUESTION
         assert "Ví dụ" in replies[15]
+        assert "đối chiếu bản chính thức" in replies[15]  # the corpus caveat
         assert api.find("setMyCommands")
 
 

@@ -27,7 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from index import ocr  # noqa: E402
+from index import ocr, tesseract  # noqa: E402
 from index.loaders import load_file  # noqa: E402
 from tests import scans  # noqa: E402
 
@@ -107,9 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         print("tesseract-ocr and tesseract-ocr-vie are needed", file=sys.stderr)
         return 2
     if args.prepare == "gray":
-        ocr._prepare = lambda image: image.convert("L")  # type: ignore[assignment]
+        tesseract._prepare = lambda image: image.convert("L")  # type: ignore[assignment]
     elif args.prepare == "red":
-        ocr._prepare = lambda image: image.convert("RGB").getchannel("R")  # type: ignore[assignment]
+        tesseract._prepare = lambda image: image.convert("RGB").getchannel("R")  # type: ignore[assignment]
     args.out.mkdir(parents=True, exist_ok=True)
     sources = []
     for n, rel in enumerate(SOURCES[: args.docs]):

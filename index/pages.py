@@ -21,6 +21,7 @@ _NO_OCR = (
     "không có lớp chữ (bản scan): cần OCR, nhưng máy chủ chưa cài tesseract-ocr và "
     "tesseract-ocr-vie"
 )
+_IMAGE_NO_OCR = "tệp ảnh cần OCR, nhưng máy chủ chưa cài tesseract-ocr và tesseract-ocr-vie"
 _NOTHING_READ = "không có lớp chữ và không nhận dạng được chữ nào (bản scan trắng hoặc quá mờ)"
 
 
@@ -93,7 +94,7 @@ def read_image(path: Path, options: ocr.OcrOptions) -> Paged:
     try:
         done = ocr.read_pages(path, None, options)
     except ocr.OcrUnavailable as exc:
-        raise IngestError(_NO_OCR.replace("không có lớp chữ (bản scan)", "tệp ảnh")) from exc
+        raise IngestError(_IMAGE_NO_OCR) from exc
     except OSError as exc:  # PIL.UnidentifiedImageError is an OSError
         raise IngestError("tệp ảnh hỏng hoặc không đọc được") from exc
     pages = [done[n].text for n in sorted(done)]

@@ -131,8 +131,16 @@ class Journal:
         self._unreported: str | None = None
 
     def close(self) -> None:
-        """Close the database."""
+        """Write what the backlog still holds (if the disk allows), then close the database."""
         with self._lock:
+            if self._backlog:
+                try:
+                    with self._db:
+                        for item in self._backlog:
+                            self._insert(*item)
+                    self._backlog.clear()
+                except WRITE_ERRORS:
+                    logger.warning("journal closed with %d rows unwritten", len(self._backlog))
             self._db.close()
 
     def log_question(

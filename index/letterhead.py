@@ -24,7 +24,11 @@ from index.textnorm import fold
 _RIGHT = re.compile(
     r"cong ho[a-z]? xa hoi|doc lap\s*[-–]|(?<!\S)[a-z]+(?: [a-z]+){0,3}\s*,\s*ngay\s+\d{1,2}\s+th"
 )
-_NUMBER = re.compile(r"(?:^|\s)s[o06]\s*[:;.]\s*(\d{1,5}\s*/\s*[^\s,;]+(?:\s+[-/][^\s,;]+)?)")
+# "Số: 1847/SGDĐT-GDTrH" as OCR reads it ("Sô:", "S6:", "Số 1847 /SGDĐT-GDTrH" at a line start).
+_NUMBER = re.compile(
+    r"(?:^\W*s[o06]\s*[:;.]?|\ss[o06]\s*[:;.])\s*"
+    r"(\d{1,5}\s*/\s*[^\s,;/-]+(?:\s*[-/]\s*[^\s,;/-]+)*)"
+)
 _PLACE_DATE = re.compile(
     r"(?P<place>[a-z]+(?: [a-z]+){0,3})\s*,\s*ngay\s+(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})"
     r"\s+nam\s+(?P<y>\d{4})"

@@ -98,3 +98,12 @@ def test_word97_doc_with_tables_and_legacy_fonts() -> None:
     assert meta["number"] == "1902/SGDĐT-GDTrH" and meta["issued"] == "2026-10-02"
     assert meta["issuer"] == "Sở Giáo dục và Đào tạo Quảng Trị"
     assert meta["summary"] == "tổ chức Hội khỏe Phù Đổng cấp trường"
+
+
+@pytest.mark.parametrize(
+    "line", ["Số 1847/SGDĐT-GDTrH", "- Sô: 1847 / SGDĐT-GDTrH.", "S6:1847/SGDĐT- GDTrH"]
+)
+def test_number_line_as_ocr_garbles_it(line: str) -> None:
+    head = parse_letterhead(["SỞ GIÁO DỤC VÀ ĐÀO TẠO", line, "Căn cứ Kế hoạch số 112/KH-SGDĐT"])
+    assert head["number"] == "1847/SGDĐT-GDTrH"
+    assert parse_letterhead(["Căn cứ Kế hoạch số 112/KH-SGDĐT ngày 20/8/2026"])["number"] is None

@@ -190,3 +190,13 @@ def test_disk_full_during_reindex_is_one_line_and_leaves_no_partial_build(
     assert "Traceback" not in err
     assert len([line for line in err.splitlines() if "no space left" in line.lower()]) == 1, err
     shutil.rmtree(settings.index_dir / "builds", ignore_errors=True)
+
+
+def test_bot_start_up_on_a_damaged_only_build_rebuilds_it(tmp_path: Path, corpus: Path) -> None:
+    from bot.jobs import open_or_build
+
+    settings = make_settings(tmp_path, corpus)
+    damaged = build_index(settings).build_id
+    _truncate(store.current_build(settings.index_dir) / "chunks.jsonl")
+    engine = open_or_build(settings)
+    assert engine.build_id != damaged and engine.search(QUESTION).hits

@@ -17,6 +17,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 import unicodedata
@@ -79,11 +80,20 @@ def _paragraphs(path: Path) -> list[str]:
     return [" ".join(p.split()).lstrip("# ") for p in text.split("\n\n") if p.strip()][:60]
 
 
-def _read(image_or_pdf: Path, page: int | None) -> tuple[str, float]:
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its finished children (tesseract)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _read(image_or_pdf: Path, page: int | None) -> tuple[str, float, float]:
+    """OCR text of one page, wall seconds and CPU seconds it took."""
     options = ocr.OcrOptions()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     result = ocr.read_pages(image_or_pdf, None if page is None else [page], options)
-    return next(iter(result.values())).text, time.perf_counter() - started
+    text = next(iter(result.values())).text
+    return text, time.perf_counter() - started, _cpu() - cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,10 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     for n, rel in enumerate(SOURCES[: args.docs]):
         pdf = scans.text_pdf(_paragraphs(ROOT / rel), args.out / f"src{n}.pdf", args.pages)
         sources.append((pdf, scans.page_texts(pdf)))
-    print("| dpi | variant | pages | CER | WER | s/page |\n|---|---|---|---|---|---|")
+    print("| dpi | variant | pages | CER | WER | s/page | CPU s/page |")
+    print("|---|---|---|---|---|---|---|")
     for dpi in args.dpi:
         for variant in args.variants:
-            errors, words, seconds, count = [], [], 0.0, 0
+            errors, words, seconds, cpu, count = [], [], 0.0, 0.0, 0
             for n, (pdf, references) in enumerate(sources):
                 images = scans.render(pdf, dpi)
                 params = VARIANTS[variant]
@@ -127,19 +138,20 @@ def main(argv: list[str] | None = None) -> int:
                     if variant == "photo":
                         target = args.out / f"src{n}-p{p}-{dpi}-{variant}.jpg"
                         scans.photo(page, seed=p).save(target, quality=85)
-                        text, took = _read(target, None)
+                        text, took, used = _read(target, None)
                     else:
                         target = args.out / f"src{n}-p{p}-{dpi}-{variant}.pdf"
                         scans.image_pdf([page], dpi, target)
-                        text, took = _read(target, 0)
+                        text, took, used = _read(target, 0)
                     cer, wer = error_rates(reference, text)
                     errors.append(cer)
                     words.append(wer)
                     seconds += took
+                    cpu += used
                     count += 1
             print(
                 f"| {dpi} | {variant} | {count} | {100 * np.mean(errors):.2f}% | "
-                f"{100 * np.mean(words):.2f}% | {seconds / count:.1f} |",
+                f"{100 * np.mean(words):.2f}% | {seconds / count:.1f} | {cpu / count:.1f} |",
                 flush=True,
             )
     return 0

@@ -201,6 +201,9 @@ async def xoa_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     except BuildLocked:
         await edit(status, messages.BUILD_LOCKED_SAVED)
         return
+    except DiskFull:
+        await edit(status, messages.REINDEX_DISK_FULL)
+        return
     await edit(status, messages.XOA_DONE.format(name=document_label(doc)))
 
 

@@ -29,7 +29,7 @@ from bot.state import BotState, Pending, state_of
 from index.loaders import SUPPORTED_SUFFIXES, IngestError, load_file
 from index.ocr import OcrOptions
 from index.ocr import cache_dir as ocr_cache_dir
-from index.store import BuildLocked
+from index.store import BuildLocked, DiskFull
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +148,9 @@ async def _install(state: BotState, status: Message, staged: Path, target: Path,
         report = await run_build(state, status)
     except BuildLocked:
         await edit(status, messages.BUILD_LOCKED_SAVED)
+        return
+    except DiskFull:
+        await edit(status, messages.REINDEX_DISK_FULL)
         return
     reasons = dict(report.failed)
     doc = await asyncio.to_thread(state.engine.document, doc_id)

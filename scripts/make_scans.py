@@ -12,6 +12,7 @@ Usage:
     python scripts/make_scans.py --docs 1 --pages 1 --dpi 200 --variants noisy
     python scripts/make_scans.py --prepare red         # ablation: no enlarging, no median filter
     python scripts/make_scans.py --prepare gray        # ablation: grey, so the red stamp stays
+    python scripts/make_scans.py --retrieval           # hit@5 on tests/data, text vs scans
 """
 
 from __future__ import annotations
@@ -96,6 +97,46 @@ def _read(image_or_pdf: Path, page: int | None) -> tuple[str, float, float]:
     return text, time.perf_counter() - started, _cpu() - cpu
 
 
+def retrieval(out: Path, dpi: int) -> None:
+    """hit@5 (BM25) of the tiny test corpus's questions: the files as text, then as scans."""
+    import json
+    import shutil
+
+    from index.builder import build_index
+    from index.engine import Engine
+    from index.settings import EmbeddingSettings, IndexSettings
+
+    corpus = ROOT / "tests" / "data" / "corpus"
+    lines = (ROOT / "tests" / "data" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [q for q in map(json.loads, lines) if q.get("doc")]
+    folders = {"text": out / "retrieval-text", "scan": out / "retrieval-scan"}
+    shutil.rmtree(folders["text"], ignore_errors=True)
+    shutil.copytree(corpus, folders["text"])
+    folders["scan"].mkdir(parents=True, exist_ok=True)
+    pages = 0
+    for path in sorted(corpus.iterdir()):
+        typeset = scans.text_pdf(_paragraphs(path), out / f"{path.stem}.src.pdf", 20)
+        pages += len(scans.page_texts(typeset))
+        scans.scan_pdf(typeset, folders["scan"] / f"{path.stem}.pdf", dpi)
+    print(f"| corpus as | questions | hit@5 | build s |  ({pages} pages at {dpi} dpi)")
+    print("|---|---|---|---|")
+    for name, docs in folders.items():
+        settings = IndexSettings(
+            documents_dir=docs,
+            index_dir=out / f"retrieval-{name}-index",
+            embedding=EmbeddingSettings("none"),
+        )
+        report = build_index(settings, full=True)
+        engine = Engine.open(settings)
+        found = 0
+        for q in questions:
+            hits = engine.search(q["question"], k=5).hits
+            stems = {Path(d).stem for h in hits for d in (h.doc.doc_id, *h.copies)}
+            found += Path(q["doc"]).stem in stems
+        rate = found / len(questions)
+        print(f"| {name} | {len(questions)} | {rate:.2f} | {report.seconds:.0f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Make the scans, OCR them and print one table row per (dpi, variant)."""
     parser = argparse.ArgumentParser(
@@ -106,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=2, help="pages per document")
     parser.add_argument("--dpi", type=int, nargs="+", default=[150, 200, 300])
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument(
+        "--retrieval", action="store_true", help="compare hit@5 on the test corpus as scans"
+    )
     parser.add_argument(
         "--prepare",
         choices=("default", "red", "gray"),
@@ -121,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.prepare == "red":
         tesseract._prepare = lambda image: image.convert("RGB").getchannel("R")  # type: ignore[assignment]
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.retrieval:
+        retrieval(args.out, args.dpi[0] if len(args.dpi) == 1 else 200)
+        return 0
     sources = []
     for n, rel in enumerate(SOURCES[: args.docs]):
         pdf = scans.text_pdf(_paragraphs(ROOT / rel), args.out / f"src{n}.pdf", args.pages)

@@ -143,10 +143,10 @@ class Console:
                 )
             )
             return
-        result = self.engine.search(question)
-        blocks = answer_blocks(result, limits.answer_passages, limits.passage_chars)
-        if not result.abstained:
-            hits = result.hits[: limits.answer_passages]
+        reply = self.engine.answer(question, passages=limits.answer_passages)
+        blocks = answer_blocks(reply, limits.passage_chars)
+        if not reply.result.abstained:
+            hits = reply.result.hits[: limits.answer_passages]
             blocks = caveat.with_note(blocks, hits, limits.uploads_dir)
         self.show("\n\n".join(blocks))
 

@@ -12,12 +12,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
 
 from bot import messages
-from index.docnumbers import number_key
-from index.models import Chunk, DocumentInfo, Hit, SearchResult
-from index.textnorm import fold, syllables
+from index.models import Answer, Chunk, DocumentInfo, Hit, Span
+from index.textnorm import fold
 
 MAX_MESSAGE = 4096
-_SENTENCE_END = re.compile(r"(?<=[^\d\s][.!?;])\s+|\n+")
 _TOKEN = re.compile(r"<[^>]*>|&#?\w+;|[^<&]+|[<&]")
 _TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
 
@@ -33,32 +31,6 @@ def size(text: str) -> int:
 
 
 # --- Highlighting ------------------------------------------------------------------------------
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences (or lines) of a passage."""
-    spans, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.start() > start:
-            spans.append((start, match.start()))
-        start = match.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
-
-
-def best_sentence(text: str, query: str) -> tuple[int, int] | None:
-    """Span of the sentence sharing the most query syllables (accent-insensitive), or None."""
-    words = [fold(s) for s in syllables(query)]
-    wanted = set(words)
-    pairs = set(zip(words, words[1:], strict=False))
-    best, best_score = None, 0.0
-    for start, end in sentence_spans(text):
-        sent = [fold(s) for s in syllables(text[start:end])]
-        score = len(wanted & set(sent)) + 0.5 * len(pairs & set(zip(sent, sent[1:], strict=False)))
-        if score > best_score:
-            best, best_score = (start, end), score
-    return best
-
-
 def _cut_left(text: str, pos: int) -> int:
     """Move pos right to the next word boundary."""
     if pos <= 0:
@@ -75,27 +47,36 @@ def _cut_right(text: str, pos: int) -> int:
     return pos if space == -1 or pos - space > 30 else space
 
 
-def excerpt(text: str, query: str, limit: int, highlight: bool = True) -> str:
-    """HTML excerpt of at most ~limit characters around the best sentence, which is bolded."""
-    text = text.strip()
-    span = best_sentence(text, query) if highlight else None
-    s, e = span if span else (0, 0)
-    if e - s > limit:
-        e = _cut_right(text, s + limit)
+def excerpt(text: str, span: Span | None, limit: int) -> str:
+    """HTML excerpt of at most ~limit characters around the engine's span, which is bolded.
+
+    The excerpt keeps the span's first range (a khoản's lead-in) and its last (the điểm) in view
+    when they fit; ranges are character offsets in ``text`` chosen by the engine.
+    """
+    ranges = [(a, b) for a, b in (span.ranges if span else ()) if 0 <= a < b <= len(text)]
+    s, e = (ranges[0][0], ranges[-1][1]) if ranges else (0, 0)
+    if e - s > limit:  # lead-in and điểm too far apart: keep the điểm
+        ranges = ranges[-1:]
+        s, e = ranges[0]
     if len(text) <= limit:
         a, b = 0, len(text)
     else:
-        room = limit - (e - s)
+        room = max(0, limit - (e - s))
         a = max(0, s - room // 3)
-        b = min(len(text), a + limit)
-        a = max(0, min(a, b - limit))
-        a, b = _cut_left(text, a), _cut_right(text, b)
+        b = min(len(text), max(a + limit, e))
+        a = max(0, min(a, b - max(limit, e - s)))
+        a, b = _cut_left(text, a), _cut_right(text, b) if b < len(text) else b
     head = "…" if a > 0 else ""
     tail = "…" if b < len(text) else ""
-    if not span:
-        return head + esc(text[a:b]) + tail
-    s, e = max(s, a), min(e, b)
-    return head + esc(text[a:s]) + "<b>" + esc(text[s:e]) + "</b>" + esc(text[e:b]) + tail
+    out, pos = [head], a
+    for ra, rb in ranges:
+        ra, rb = max(ra, pos), min(rb, b)
+        if rb <= ra:
+            continue
+        out += [esc(text[pos:ra]), "<b>", esc(text[ra:rb]), "</b>"]
+        pos = rb
+    out += [esc(text[pos:b]), tail]
+    return "".join(out)
 
 
 # --- Sources and answers -----------------------------------------------------------------------
@@ -131,8 +112,8 @@ def source_line(doc: DocumentInfo, section: str = "") -> str:
     return messages.SOURCE.format(source=" · ".join(parts))
 
 
-def _passage(hit: Hit, query: str, limit: int) -> str:
-    block = excerpt(hit.chunk.text, query, limit) + "\n" + source_line(hit.doc, hit.chunk.section)
+def _passage(hit: Hit, span: Span | None, limit: int) -> str:
+    block = excerpt(hit.chunk.text, span, limit) + "\n" + source_line(hit.doc, hit.chunk.section)
     if hit.superseded_by:
         block += "\n" + esc(messages.SUPERSEDED.format(number=hit.superseded_by))
     if hit.copies:
@@ -140,49 +121,27 @@ def _passage(hit: Hit, query: str, limit: int) -> str:
     return block
 
 
-def _identity(doc: DocumentInfo) -> str:
-    """Documents with the same số hiệu are copies of one text."""
-    return "number:" + number_key(doc.number) if doc.number else doc.doc_id
+def answer_blocks(answer: Answer, passage_chars: int) -> list[str]:
+    """HTML blocks of the first answer message (or the plain 'nothing found' message).
 
-
-def select_answer(hits: Sequence[Hit], passages: int) -> list[Hit]:
-    """The best hit, then up to passages-1 hits from other documents (one per document).
-
-    Copies (the engine's collapsed duplicates, or files with the same số hiệu) count as the
-    same document.
+    Renders the engine's decision as it is: its passages in order, its bold spans.
     """
-    if not hits:
-        return []
-    chosen: list[Hit] = []
-    seen: set[str] = set()
-    for hit in hits:
-        if len(chosen) >= passages:
-            break
-        if hit.doc.doc_id in seen or _identity(hit.doc) in seen:
-            continue
-        chosen.append(hit)
-        seen.update((hit.doc.doc_id, _identity(hit.doc), *hit.copies))
-    return chosen
-
-
-def answer_blocks(result: SearchResult, passages: int, passage_chars: int) -> list[str]:
-    """HTML blocks of a first answer page (or the plain 'nothing found' message)."""
-    if result.abstained or not result.hits:
+    if answer.abstained or not answer.passages:
         return [messages.NO_ANSWER]
-    chosen = select_answer(result.hits, passages)
-    blocks = [messages.ANSWER_HEADER + "\n" + _passage(chosen[0], result.query, passage_chars)]
-    for i, hit in enumerate(chosen[1:]):
+    first, *others = answer.passages
+    blocks = [messages.ANSWER_HEADER + "\n" + _passage(first, answer.span, passage_chars)]
+    for i, (hit, span) in enumerate(zip(others, answer.spans[1:], strict=True)):
         head = messages.OTHER_HEADER + "\n" if i == 0 else ""
-        blocks.append(head + _passage(hit, result.query, max(200, passage_chars // 2)))
+        blocks.append(head + _passage(hit, span, max(200, passage_chars // 2)))
     return blocks
 
 
-def more_blocks(query: str, hits: Sequence[Hit], start: int, passage_chars: int) -> list[str]:
+def more_blocks(hits: Sequence[Hit], start: int, passage_chars: int) -> list[str]:
     """HTML blocks of a 'Xem thêm' page; start is the 1-based rank of its first passage."""
     if not hits:
         return [messages.NO_MORE]
     blocks = [messages.MORE_HEADER.format(start=start)]
-    blocks += [f"{start + i}. " + _passage(hit, query, passage_chars) for i, hit in enumerate(hits)]
+    blocks += [f"{start + i}. " + _passage(hit, None, passage_chars) for i, hit in enumerate(hits)]
     return blocks
 
 

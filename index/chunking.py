@@ -22,8 +22,15 @@ _ARTICLE = re.compile(r"^(Điều\s+\d+(?:\.\d+)*(?:\.[A-ZĐ]+(?:\.\d+)+)?[a-zđ
 _CLAUSE = re.compile(r"^(\d{1,2})\.\s+\S")
 _POINT = re.compile(r"^([a-zđ])\)\s+\S")
 _SOURCE_NOTE = re.compile(r"^\((Điều\s+\d+\w*)\s+(.+?)\s+số\s+([0-9][\w/.\-]*)", re.IGNORECASE)
-_SKIP_LINE = re.compile(r"^(\(Điều này có nội dung liên quan|\d{12,}$|-{3,}$)")
-_SKIP_SECTION = re.compile(r"^(danh sách điều khoản|mục lục)$", re.IGNORECASE)
+_SKIP_LINE = re.compile(r"^(\(Điều này có nội dung liên quan|(?:#+\s*)?\d{12,}$|-{3,}$)")
+# Sections that are not the text of the document: tables of contents, and the metadata tables
+# and summaries that transcriptions put above the text (the metadata is read from them by
+# index/metadata.py; quoting them as the law would mislead).
+_SKIP_SECTION = re.compile(
+    r"^(danh sách điều khoản|mục lục|thông tin văn bản|tóm tắt(?: nội dung)?|nguồn tham khảo)$",
+    re.IGNORECASE,
+)
+_MD_MARK = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 _WORD = re.compile(r"\S+")
 
@@ -209,7 +216,13 @@ def chunk_text(
             flush()
         group.append(para)
     flush()
-    return _whole_articles(_merge_tiny(pieces, text, settings))
+    pieces = _whole_articles(_merge_tiny(pieces, text, settings))
+    return [replace(p, text=plain_text(p.text)) for p in pieces]
+
+
+def plain_text(text: str) -> str:
+    """Passage text as a reader sees it: Markdown heading marks ("### Điều 3.") dropped."""
+    return _MD_MARK.sub("", text)
 
 
 def article_of(section: str) -> str:

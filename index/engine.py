@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from index import references, store
+from index.answer import build_answer
 from index.builder import embed_text, signature
 from index.chunking import article_of
 from index.docnumbers import parse_reference
@@ -22,7 +23,7 @@ from index.embedders import Embedder, make_embedder
 from index.fusion import collapse, coverage, weighted_rrf
 from index.lexical import query_tokens
 from index.lexicon import EXPANSIONS, QUESTION_WORDS, expand
-from index.models import Chunk, DocumentInfo, Hit, SearchResult
+from index.models import Answer, Chunk, DocumentInfo, Hit, SearchResult
 from index.settings import IndexSettings
 from index.snapshot import Snapshot, load_verified
 from index.store import IndexCorrupt, IndexMismatch, IndexMissing
@@ -165,7 +166,7 @@ class Engine:
         state = self._state
         question = normalize_line(query)[:MAX_QUERY_CHARS]
         if not syllables(question) or not state.chunks:
-            return SearchResult(question, (), True, 0.0, _ms(started), mode)
+            return SearchResult(question, (), True, 0.0, _ms(started), mode, reason="empty")
         wanted = max(cfg.candidates, offset + 3 * k)
         restored = None
         if cfg.restore_tone_marks and state.tones is not None and not has_tone_marks(question):
@@ -218,9 +219,12 @@ class Engine:
         if unknown_number:  # names a document the collection neither holds nor cites
             evidence = 0.0
         abstained = evidence < cfg.abstain_threshold
+        reason = "no_match" if abstained else None
         floor = self._similarity_floor()
-        if similarity is not None and floor and not named:
-            abstained = abstained or similarity < floor
+        if similarity is not None and floor and not named and similarity < floor:
+            abstained, reason = True, reason or "low_confidence"
+        if unknown_number:
+            reason = "unknown_number"
         hits = tuple(
             Hit(
                 chunk=state.chunks[p],
@@ -239,7 +243,37 @@ class Engine:
             _ms(started),
             mode,
             similarity=None if similarity is None else round(similarity, 4),
+            reason=reason,
         )
+
+    def answer(
+        self, query: str, *, passages: int = 3, mode: str | None = None, k: int = 10
+    ) -> Answer:
+        """The first answer message for a question: passages, bold span, or abstain.
+
+        The bot, the console and ``scripts/ask.py`` all render this, so they never disagree.
+        ``answer.result`` holds the full ranking (k hits) for paging and measurement.
+        """
+        result = self.search(query, k=max(k, passages), mode=mode)
+        state = self._state
+        return build_answer(
+            result,
+            lambda chunk: self._article_chunks(chunk, state),
+            state.lexical.idf,
+            passages,
+        )
+
+    @staticmethod
+    def _article_chunks(chunk: Chunk, state: Snapshot) -> list[Chunk]:
+        """Passages of the article (Điều) holding a chunk, in reading order."""
+        key = article_of(chunk.section) or chunk.section
+        if not key:
+            return [chunk]
+        return [
+            state.chunks[p]
+            for p in state.by_doc.get(chunk.doc_id, [])
+            if (article_of(state.chunks[p].section) or state.chunks[p].section) == key
+        ]
 
     def _similarity_floor(self) -> float:
         """The configured minimum cosine, or the one calibrated for the backend."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.models import Hit, SearchResult
+from index.models import Answer, Hit, SearchResult
 from index.textnorm import has_tone_marks, normalize_line
 
 KS = (1, 3, 5, 10)
@@ -72,6 +72,11 @@ class Outcome:
     abstained: bool
     evidence: float
     latency_ms: float
+    in_message: bool | None = None
+    """The answer is inside a passage of the first message (None: no gold answer or no
+    :class:`~index.models.Answer` was scored)."""
+    in_span: bool | None = None
+    """The answer is inside the bold answering span."""
 
 
 def parse_question(obj: dict[str, Any], line_no: int = 0) -> Question:
@@ -184,8 +189,14 @@ def first_rank(hits: Sequence[Hit], predicate: Callable[[Hit], bool], k: int = 1
     return None
 
 
-def score(question: Question, result: SearchResult, k: int = 10) -> Outcome:
-    """Score one search result against its question (hits are scored even if abstained)."""
+def score(question: Question, found: SearchResult | Answer, k: int = 10) -> Outcome:
+    """Score one search result or answer against its question (hits scored even if abstained).
+
+    Given an :class:`Answer`, also scores what the user sees: the first message's passages
+    (``in_message``) and the bold span (``in_span``); an abstained answer shows neither.
+    """
+    answer_obj = found if isinstance(found, Answer) else None
+    result = found.result if isinstance(found, Answer) else found
     hits = result.hits
     answer = question.answer
     doc = question.doc
@@ -201,6 +212,12 @@ def score(question: Question, result: SearchResult, k: int = 10) -> Outcome:
             lambda h: section_matches(h, section) and (doc is None or doc_matches(h, doc)),
             k,
         )
+    in_message = in_span = None
+    if answer_obj is not None and answer:
+        shown = () if answer_obj.abstained else answer_obj.passages
+        in_message = any(contains_answer(h.chunk.text, answer) for h in shown)
+        span = None if answer_obj.abstained else answer_obj.span
+        in_span = span is not None and contains_answer(span.text, answer)
     return Outcome(
         question=question,
         answer_rank=answer_rank,
@@ -209,6 +226,8 @@ def score(question: Question, result: SearchResult, k: int = 10) -> Outcome:
         abstained=result.abstained,
         evidence=result.evidence,
         latency_ms=result.latency_ms,
+        in_message=in_message,
+        in_span=in_span,
     )
 
 
@@ -268,6 +287,10 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         (1.0 / o.answer_rank if _within(o.answer_rank, 10) else 0.0)  # type: ignore[operator]
         for o in with_answer
     )
+    shown = [o for o in with_answer if o.in_message is not None]
+    if shown:
+        metrics["first@msg"] = _share(bool(o.in_message) for o in shown)
+        metrics["span@1"] = _share(bool(o.in_span) for o in shown)
     if with_doc:
         metrics["doc_hit@1"] = _share(_within(o.doc_rank, 1) for o in with_doc)
         metrics[f"doc_hit@{DOC_K}"] = _share(_within(o.doc_rank, DOC_K) for o in with_doc)
@@ -333,6 +356,8 @@ def outcome_record(outcome: Outcome) -> dict[str, Any]:
         "doc_rank": outcome.doc_rank,
         "section_rank": outcome.section_rank,
         "abstained": outcome.abstained,
+        "in_message": outcome.in_message,
+        "in_span": outcome.in_span,
         "evidence": round(outcome.evidence, 4),
         "latency_ms": round(outcome.latency_ms, 2),
     }

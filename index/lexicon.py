@@ -12,7 +12,11 @@ import re
 from index.textnorm import fold
 
 EXPANSIONS: dict[str, str] = {
-    "gv": "giáo viên",
+    "gv": "giáo viên nhà giáo",
+    "giao vien": "nhà giáo",
+    "co giao": "nhà giáo",
+    "thay giao": "nhà giáo",
+    "thay co": "nhà giáo",
     "hs": "học sinh",
     "sv": "sinh viên",
     "cbql": "cán bộ quản lý",

@@ -99,3 +99,39 @@ class SearchResult:
     mode: str
     similarity: float | None = None
     """Cosine similarity of the nearest passage when dense retrieval ran."""
+    reason: str | None = None
+    """Why the engine abstained: "empty", "no_match", "unknown_number", "low_confidence"."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """The answering điểm, khoản or sentence of a passage: the bold text of an answer."""
+
+    chunk_id: int
+    ranges: tuple[tuple[int, int], ...]
+    """Character ranges in the passage text, in order (a điểm comes after its khoản's lead-in)."""
+    text: str
+    level: str
+    """"điểm", "khoản" or "câu"."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the first answer message shows, decided by the engine for every front end."""
+
+    query: str
+    passages: tuple[Hit, ...]
+    """The passages of the first message in order: the answering passage, then passages from
+    other documents."""
+    spans: tuple[Span | None, ...]
+    """The bold span of each passage (aligned with ``passages``); the first is the answer."""
+    abstained: bool
+    reason: str | None
+    """Why nothing is shown (see :attr:`SearchResult.reason`); None when answering."""
+    result: SearchResult
+    """The full ranked search behind the answer (for "Xem thêm" and measurement)."""
+
+    @property
+    def span(self) -> Span | None:
+        """The answering span: bold text of the first passage (None when nothing matched)."""
+        return self.spans[0] if self.spans else None

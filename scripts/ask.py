@@ -20,7 +20,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bot import messages  # noqa: E402
 from index.engine import Engine, IndexMismatch, IndexMissing  # noqa: E402
-from index.models import Hit, SearchResult  # noqa: E402
+from index.models import Answer, Hit, SearchResult  # noqa: E402
 from index.settings import ConfigError, load_index_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,16 +47,40 @@ def hit_json(hit: Hit, rank: int) -> dict:
     }
 
 
-def result_json(result: SearchResult) -> dict:
-    """A search result as a JSON-ready mapping."""
+def answer_json(answer: Answer) -> dict:
+    """An answer as a JSON-ready mapping: the ranked hits plus what the first message shows."""
+    result = answer.result
     return {
         "query": result.query,
-        "abstained": result.abstained,
+        "abstained": answer.abstained,
+        "reason": answer.reason,
         "evidence": result.evidence,
         "latency_ms": result.latency_ms,
         "mode": result.mode,
+        "answer": {
+            "span": answer.span.text if answer.span else None,
+            "passages": [
+                {
+                    "chunk_id": h.chunk.chunk_id,
+                    "doc_id": h.doc.doc_id,
+                    "number": h.doc.number,
+                    "section": h.chunk.section,
+                    "text": h.chunk.text,
+                }
+                for h in answer.passages
+            ],
+        },
         "hits": [hit_json(h, n) for n, h in enumerate(result.hits, start=1)],
     }
+
+
+def print_answer(answer: Answer) -> None:
+    """The first message as the bot would send it (plain text), then the ranked hits."""
+    from bot.formatting import answer_blocks, html_to_text
+
+    print(html_to_text("\n\n".join(answer_blocks(answer, 700)), bold=("\033[1m", "\033[0m")))
+    print("\n--- xếp hạng đầy đủ ---")
+    print_result(answer.result)
 
 
 def print_result(result: SearchResult) -> None:
@@ -116,17 +140,17 @@ def main(argv: list[str] | None = None) -> int:
                 if not line.strip():
                     continue
                 item = json.loads(line)
-                result = engine.search(item["question"], args.k, mode=args.mode)
-                row = {"id": item.get("id"), **result_json(result)}
+                answer = engine.answer(item["question"], k=args.k, mode=args.mode)
+                row = {"id": item.get("id"), **answer_json(answer)}
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
         if args.out:
             out.close()
         return 0
-    result = engine.search(args.question, args.k, mode=args.mode)
+    answer = engine.answer(args.question, k=args.k, mode=args.mode)
     if args.json:
-        print(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:
-        print_result(result)
+        print_answer(answer)
     return 0
 
 

@@ -58,6 +58,8 @@ TABLE_COLUMNS = (
     ("hit@5", "hit@5"),
     ("hit@10", "hit@10"),
     ("mrr@10", "mrr@10"),
+    ("first@msg", "first@msg"),
+    ("span@1", "span@1"),
     ("doc_hit@5", "doc@5"),
     ("section_hit@1", "sec@1"),
     ("section_hit@5", "sec@5"),
@@ -203,11 +205,11 @@ def open_engine(settings: IndexSettings, rebuild: bool) -> Any:
 
 
 def run_questions(engine: Any, questions: list[Question], mode: str, k: int) -> list[Outcome]:
-    """Ask every question through Engine.search and score it."""
+    """Ask every question through Engine.answer (what the user sees) and score it."""
     outcomes = []
     for question in questions:
-        result = engine.search(question.question, k=k, mode=mode)
-        outcomes.append(score(question, result, k=k))
+        answer = engine.answer(question.question, k=k, mode=mode)
+        outcomes.append(score(question, answer, k=k))
     return outcomes
 
 

@@ -9,18 +9,22 @@ from bot import messages
 from bot.formatting import (
     MAX_MESSAGE,
     answer_blocks,
-    best_sentence,
     document_card,
     excerpt,
     html_to_text,
     pack,
     sections,
-    select_answer,
     size,
     source_line,
     split_html,
 )
-from index.models import Chunk, DocumentInfo, Hit, SearchResult
+from index.answer import build_answer, choose_span
+from index.models import Answer, Chunk, DocumentInfo, Hit, SearchResult
+
+
+def shown(result: SearchResult) -> Answer:
+    """The engine's answer for a hand-made result (each passage its own article)."""
+    return build_answer(result, lambda chunk: [chunk], lambda token: 1.0)
 
 
 def doc(
@@ -76,27 +80,29 @@ def test_document_text_is_escaped() -> None:
     nasty = doc("van-ban/<script>.md", number="1/2026/<b>", title="A & B <i>")
     h = hit(nasty, "Điều kiện: a < b && c > d <b>không in đậm</b>.")
     result = SearchResult("a < b", (h,), False, 0.9, 1.0, "bm25")
-    text = "\n\n".join(answer_blocks(result, 3, 700))
+    text = "\n\n".join(answer_blocks(shown(result), 700))
     assert "&lt;script&gt;" in text and "&amp;&amp;" in text and "&lt;b&gt;không" in text
     assert_valid_html(text)
 
 
-def test_best_sentence_is_highlighted_accent_insensitively() -> None:
+def test_the_engines_span_is_bolded_accent_insensitively() -> None:
     text = (
         "Điều 3. Mức phụ cấp. Nhà giáo dạy ở vùng khó khăn được hưởng phụ cấp 70%. "
         "Nhân sự hỗ trợ giáo dục hưởng 20%."
     )
-    span = best_sentence(text, "nha giao vung kho khan huong bao nhieu")
-    assert span is not None
-    assert text[span[0] : span[1]].startswith("Nhà giáo dạy ở vùng khó khăn")
-    html = excerpt(text, "nha giao vung kho khan huong bao nhieu", 700)
+    chunk = Chunk(1, "a.md", text, "Điều 3", 0, len(text))
+    span = choose_span("nha giao vung kho khan huong bao nhieu", [chunk], lambda t: 1.0)
+    assert span is not None and span.text.startswith("Nhà giáo dạy ở vùng khó khăn")
+    html = excerpt(text, span, 700)
     assert "<b>Nhà giáo dạy ở vùng khó khăn được hưởng phụ cấp 70%.</b>" in html
 
 
-def test_long_passage_excerpt_keeps_the_best_sentence() -> None:
+def test_long_passage_excerpt_keeps_the_span_in_view() -> None:
     filler = "Nội dung không liên quan đến câu hỏi này. " * 60
     text = filler + "Giáo viên mầm non được hưởng phụ cấp ưu đãi 70%. " + filler
-    html = excerpt(text, "giáo viên mầm non phụ cấp", 300)
+    chunk = Chunk(1, "a.md", text, "", 0, len(text))
+    span = choose_span("giáo viên mầm non phụ cấp", [chunk], lambda t: 1.0)
+    html = excerpt(text, span, 300)
     assert "<b>Giáo viên mầm non được hưởng phụ cấp ưu đãi 70%.</b>" in html
     assert len(html_to_text(html)) <= 310
     assert html.startswith("…") and html.endswith("…")
@@ -131,21 +137,10 @@ def test_pack_cuts_at_passage_boundaries() -> None:
         assert_valid_html(message)
 
 
-def test_answer_takes_other_passages_from_other_documents() -> None:
-    a, b, c = doc("a.md"), doc("b.md", "5/2026/TT-BGDĐT"), doc("c.md", None, "Tin tức")
-    hits = (hit(a, "một", 1), hit(a, "hai", 2), hit(b, "ba", 3), hit(b, "bốn", 4), hit(c, "năm", 5))
-    chosen = select_answer(hits, 3)
-    assert [h.chunk.chunk_id for h in chosen] == [1, 3, 5]
-    # A second file carrying the same số hiệu is a copy, not another document.
-    copy = doc("copy-of-a.md", "182/2026/nđ-cp")
-    hits = (hit(a, "một", 1), hit(copy, "một", 2), hit(c, "năm", 5))
-    assert [h.chunk.chunk_id for h in select_answer(hits, 3)] == [1, 5]
-
-
 def test_abstained_result_says_nothing_answers() -> None:
     h = hit(doc("a.md"), "Cây cà phê cần tưới nước.")
     result = SearchResult("lương hưu bao nhiêu", (h,), True, 0.1, 1.0, "bm25")
-    blocks = answer_blocks(result, 3, 700)
+    blocks = answer_blocks(shown(result), 700)
     assert blocks == [messages.NO_ANSWER]
     assert "cà phê" not in blocks[0]
 
@@ -184,12 +179,18 @@ def test_replaced_source_is_flagged_in_the_answer():
     from dataclasses import replace as dc_replace
 
     from bot.formatting import answer_blocks
-    from index.models import Chunk, DocumentInfo, Hit, SearchResult
+    from index.answer import build_answer, choose_span
+from index.models import Answer, Chunk, DocumentInfo, Hit, SearchResult
+
+
+def shown(result: SearchResult) -> Answer:
+    """The engine's answer for a hand-made result (each passage its own article)."""
+    return build_answer(result, lambda chunk: [chunk], lambda token: 1.0)
 
     doc = DocumentInfo("a.md", "Nghị định 90/2020", "90/2020/NĐ-CP", "Nghị định", None, "2020-08-13", None, None, (), "h", 10, 1)
     hit = Hit(Chunk(1, "a.md", "Viên chức được đánh giá hằng năm.", "Điều 12", 0, 10), doc, 0.5)
     result = SearchResult("đánh giá viên chức", (dc_replace(hit, superseded_by="233/2026/NĐ-CP"),), False, 0.9, 1.0, "hybrid")
-    text = "\n".join(answer_blocks(result, 3, 700))
+    text = "\n".join(answer_blocks(shown(result), 700))
     assert "đã được thay thế bởi 233/2026/NĐ-CP" in text
     plain = SearchResult("đánh giá viên chức", (hit,), False, 0.9, 1.0, "hybrid")
-    assert "thay thế" not in "\n".join(answer_blocks(plain, 3, 700))
+    assert "thay thế" not in "\n".join(answer_blocks(shown(plain), 700))

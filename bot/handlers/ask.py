@@ -12,7 +12,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import caveat, messages
-from bot.formatting import answer_blocks, article_blocks, esc, more_blocks, select_answer
+from bot.formatting import answer_blocks, article_blocks, esc, more_blocks
 from bot.handlers.common import (
     ARTICLE_MESSAGES,
     clean_input,
@@ -63,7 +63,7 @@ def page_hits(engine: Engine, query: str, offset: int, passages: int) -> tuple[l
     Pages after the first walk the ranking from ``offset`` and skip passages the first answer
     already showed, so "Xem thêm" never repeats them.
     """
-    first = select_answer(engine.search(query).hits, passages)
+    first = list(engine.answer(query, passages=passages).passages)
     if offset == 0:
         return first, 1
     shown = {h.chunk.chunk_id for h in first}
@@ -110,8 +110,9 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
             await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
         except TelegramError:
             logger.debug("chat action failed", exc_info=True)
-    result = await asyncio.to_thread(state.engine.search, question)
-    blocks = answer_blocks(result, limits.answer_passages, limits.passage_chars)
+    reply = await asyncio.to_thread(state.engine.answer, question, passages=limits.answer_passages)
+    result = reply.result
+    blocks = answer_blocks(reply, limits.passage_chars)
     if not result.abstained:
         blocks = caveat.with_note(blocks, result.hits[: limits.answer_passages], limits.uploads_dir)
     user, chat = update.effective_user, update.effective_chat
@@ -137,8 +138,8 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
     if qid is not None:
         state.remember(qid, question)
     markup = None
-    if not result.abstained and result.hits:
-        markup = answer_keyboard(qid, result.hits[0].chunk.chunk_id)
+    if not reply.abstained and reply.passages:
+        markup = answer_keyboard(qid, reply.passages[0].chunk.chunk_id)
     private = is_private(update)
     await send_blocks(
         message, blocks, markup, quote=not private, max_messages=None if private else 1
@@ -195,7 +196,7 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer()
     passages = state.settings.bot.answer_passages
     hits, next_offset = await asyncio.to_thread(page_hits, state.engine, question, offset, passages)
-    blocks = more_blocks(question, hits, offset + 1, state.settings.bot.passage_chars)
+    blocks = more_blocks(hits, offset + 1, state.settings.bot.passage_chars)
     markup = None
     if hits:
         rows = [

@@ -1,0 +1,281 @@
+"""What the first answer message shows: its passages and the bold answering span.
+
+The engine ranks passages; this module decides what a teacher reads first. The answering span
+is a điểm, khoản or sentence chosen by the question's distinguishing terms (the ones that tell
+neighbouring clauses apart: "giáo viên" vs "nhân sự hỗ trợ", "mầm non" vs "THCS"), and by the
+kind of figure asked for ("bao nhiêu %" wants a clause with a percentage). It is looked for in
+the best document's passages of the same article, so the first passage shown is the one that
+holds the answer, even when ranking put a neighbouring passage of that article first.
+
+Pure functions over the engine's dataclasses: the bot, the console and the scripts render an
+:class:`~index.models.Answer`, they never choose.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from index.docnumbers import number_key
+from index.facets import agreement, question_facets, text_facets
+from index.lexicon import QUESTION_WORDS, expand
+from index.models import Answer, Chunk, Hit, SearchResult, Span
+from index.textnorm import fold, syllables
+
+# A new unit starts at a blank line or at a line opening a khoản ("2."), điểm ("b)") or dash.
+_UNIT_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:\d{1,2}\.\d{0,2}\.?|[a-zđ]\)|[-+•])\s)")
+_SENTENCE = re.compile(r"(?<=[^\d\s][.;!?])\s+(?=[A-ZĐÀ-Ỹ\"“(0-9])")
+_CLAUSE_START = re.compile(r"^\s*\d{1,2}\.\s")
+_POINT_START = re.compile(r"^\s*[a-zđ]\)\s")
+_HEADING = re.compile(r"^\s*(?:#+\s|Điều\s+\d|Chương\s|Mục\s+\d)", re.IGNORECASE)
+_LONG_UNIT = 420
+
+# What kind of figure a question asks for, and how a clause states it.
+_ASKS_FIGURE = re.compile(r"\b(bao nhieu|may|muc|ty le|toi da|toi thieu|bao lau|khi nao)\b")
+_FIGURE_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"phan tram|%|ty le"), re.compile(r"\d\s*%|phần trăm")),
+    (re.compile(r"\bngay\b"), re.compile(r"\d+\s*ngày")),
+    (re.compile(r"\btuan\b"), re.compile(r"\d+\s*tuần")),
+    (re.compile(r"\bthang\b|bao lau"), re.compile(r"\d+\s*tháng")),
+    (re.compile(r"\bnam\b|bao lau"), re.compile(r"\d+\s*năm")),
+    (re.compile(r"\btiet\b"), re.compile(r"\d+\s*tiết")),
+    (re.compile(r"\bgio\b"), re.compile(r"\d+\s*giờ")),
+    (re.compile(r"\bdiem\b"), re.compile(r"\d+(?:[,.]\d+)?\s*điểm")),
+    (re.compile(r"\btuoi\b"), re.compile(r"\d+\s*tuổi")),
+    (re.compile(r"tien|dong|luong|phi"), re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn)")),
+)
+_ANY_FIGURE = re.compile(r"\d")
+FIGURE_BONUS = 0.35
+FACET_BONUS = 0.35
+CONFLICT_FACTOR = 0.5
+HEADING_FACTOR = 0.4
+TOP_HIT_BONUS = 0.12
+NEIGHBOURS = 6
+
+
+@dataclass(frozen=True)
+class _Unit:
+    chunk: Chunk
+    start: int
+    end: int
+    lead: tuple[int, int] | None
+    """The khoản's lead-in ("6. Mức ... 45% ... các trường hợp sau:") of a điểm, if any."""
+    level: str
+
+
+def units(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, level) of the điểm, khoản and sentences of a passage, in order."""
+    spans: list[tuple[int, int, str]] = []
+    pos = 0
+    for match in [*_UNIT_BREAK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        block = text[pos:end]
+        lead = len(block) - len(block.lstrip())
+        a, b = pos + lead, pos + len(block.rstrip())
+        if b > a:
+            level = (
+                "điểm" if _POINT_START.match(block) else
+                "khoản" if _CLAUSE_START.match(block) else "câu"
+            )
+            if level == "câu" or b - a > _LONG_UNIT:
+                spans += _sentences(text, a, b, level)
+            else:
+                spans.append((a, b, level))
+        pos = match.end() if match else len(text)
+    return spans
+
+
+def _sentences(text: str, a: int, b: int, level: str) -> list[tuple[int, int, str]]:
+    out, start = [], a
+    for match in _SENTENCE.finditer(text, a, b):
+        if match.start() > start:
+            out.append((start, match.start(), level if not out else "câu"))
+        start = match.end()
+    if b > start:
+        out.append((start, b, level if not out else "câu"))
+    return out
+
+
+def _lead_of(text: str, spans: list[tuple[int, int, str]], i: int) -> tuple[int, int] | None:
+    """For a điểm, the closest preceding khoản line that ends in ':' (its lead-in)."""
+    if spans[i][2] != "điểm":
+        return None
+    for a, b, level in reversed(spans[:i]):
+        if level == "khoản" or _CLAUSE_START.match(text[a:b]):
+            return (a, b) if text[a:b].rstrip().endswith(":") else None
+        if level != "điểm":
+            return None
+    return None
+
+
+class QueryTerms:
+    """The question's content syllables and bigrams (folded), with global weights."""
+
+    def __init__(self, question: str, idf: Callable[[str], float]) -> None:
+        typed = [fold(w) for w in syllables(question)]
+        extra = [fold(w) for w in syllables(expand(question))]
+        content = [w for w in typed if w not in QUESTION_WORDS]
+        self.weights: dict[str, float] = {}
+        for w in content:
+            self.weights[w] = idf(w)
+        for w in extra:
+            if w not in QUESTION_WORDS and w not in self.weights:
+                self.weights[w] = 0.8 * idf(w)
+        bigrams = list(zip(content, content[1:], strict=False))
+        bigrams += list(zip(extra, extra[1:], strict=False))
+        self.bigrams = {f"{a}_{b}": 0.5 * idf(f"{a}_{b}") for a, b in bigrams}
+        self.facets = question_facets(question)
+        folded = " ".join(typed)
+        self.figure: re.Pattern[str] | None = None
+        self.asks_figure = bool(_ASKS_FIGURE.search(folded))
+        if self.asks_figure:
+            for asked, stated in _FIGURE_KINDS:
+                if asked.search(folded):
+                    self.figure = stated
+                    break
+
+
+def _folded_words(text: str) -> list[str]:
+    return [fold(w) for w in syllables(text)]
+
+
+def _score_units(terms: QueryTerms, candidates: list[_Unit], texts: list[str]) -> list[float]:
+    """Score every unit: weighted term and bigram matches, locally rare terms count more."""
+    bags = []
+    for unit, text in zip(candidates, texts, strict=True):
+        words = _folded_words(text)
+        lead_words: list[str] = []
+        if unit.lead:
+            lead_words = _folded_words(unit.chunk.text[unit.lead[0] : unit.lead[1]])
+        bags.append((set(words), set(lead_words), _bigrams(words), _bigrams(lead_words)))
+    n = len(candidates)
+    local_df = {t: sum(t in w or t in lw for w, lw, _, _ in bags) for t in terms.weights}
+    scores = []
+    for (words, lead, bi, lead_bi), unit, text in zip(bags, candidates, texts, strict=True):
+        score = 0.0
+        for term, weight in terms.weights.items():
+            local = 1.0 + math.log((n + 1) / (local_df[term] + 1))
+            if term in words:
+                score += weight * local
+            elif term in lead:
+                score += weight * local
+        for bigram, weight in terms.bigrams.items():
+            if bigram in bi:
+                score += weight
+            elif bigram in lead_bi:
+                score += weight
+        full = text + " " + (unit.chunk.text[unit.lead[0] : unit.lead[1]] if unit.lead else "")
+        if terms.figure is not None and terms.figure.search(full):
+            score *= 1 + FIGURE_BONUS
+        elif terms.asks_figure and _ANY_FIGURE.search(full):
+            score *= 1 + FIGURE_BONUS / 3
+        match, conflict = agreement(terms.facets, text_facets(full))
+        score *= (1 + FACET_BONUS * match) * CONFLICT_FACTOR**conflict
+        if _HEADING.match(text):
+            score *= HEADING_FACTOR
+        scores.append(score)
+    return scores
+
+
+def _bigrams(words: list[str]) -> set[str]:
+    return {f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)}
+
+
+def choose_span(
+    question: str,
+    chunks: Sequence[Chunk],
+    idf: Callable[[str], float],
+    preferred: int | None = None,
+) -> Span | None:
+    """The unit of these passages that best answers the question (None when none matches).
+
+    ``preferred`` is the chunk id of the top-ranked passage; its units win close calls.
+    """
+    terms = QueryTerms(question, idf)
+    if not terms.weights:
+        return None
+    candidates: list[_Unit] = []
+    for chunk in chunks:
+        spans = units(chunk.text)
+        for i, (a, b, level) in enumerate(spans):
+            candidates.append(_Unit(chunk, a, b, _lead_of(chunk.text, spans, i), level))
+    if not candidates:
+        return None
+    texts = [u.chunk.text[u.start : u.end] for u in candidates]
+    scores = _score_units(terms, candidates, texts)
+    if preferred is not None:
+        scores = [
+            s * (1 + TOP_HIT_BONUS) if u.chunk.chunk_id == preferred else s
+            for s, u in zip(scores, candidates, strict=True)
+        ]
+    best = max(range(len(candidates)), key=lambda i: scores[i])
+    if scores[best] <= 0:
+        return None
+    unit = candidates[best]
+    ranges = ((unit.lead, (unit.start, unit.end)) if unit.lead else ((unit.start, unit.end),))
+    text = " … ".join(unit.chunk.text[a:b].strip() for a, b in ranges)
+    return Span(chunk_id=unit.chunk.chunk_id, ranges=tuple(ranges), text=text, level=unit.level)
+
+
+def identity(hit: Hit) -> str:
+    """Documents with the same số hiệu are copies of one text."""
+    return "number:" + number_key(hit.doc.number) if hit.doc.number else hit.doc.doc_id
+
+
+def other_documents(hits: Sequence[Hit], first: Hit, limit: int) -> list[Hit]:
+    """Up to limit hits after the first, one per document (copies count as one document)."""
+    chosen: list[Hit] = []
+    seen = {first.doc.doc_id, identity(first), *first.copies}
+    for hit in hits:
+        if len(chosen) >= limit:
+            break
+        if hit.doc.doc_id in seen or identity(hit) in seen:
+            continue
+        chosen.append(hit)
+        seen.update((hit.doc.doc_id, identity(hit), *hit.copies))
+    return chosen
+
+
+def build_answer(
+    result: SearchResult,
+    article_chunks: Callable[[Chunk], list[Chunk]],
+    idf: Callable[[str], float],
+    passages: int = 3,
+) -> Answer:
+    """The first message for a search result: passages in order, bold span, abstain reason.
+
+    Args:
+        result: The ranked search (hits in rank order).
+        article_chunks: Passages of the same article (Điều) as a chunk, in reading order.
+        idf: Global weight of a folded token.
+        passages: How many passages the first message shows.
+    """
+    if result.abstained or not result.hits:
+        reason = result.reason or ("empty" if not result.query.strip() else "no_match")
+        return Answer(result.query, (), (), True, reason, result)
+    top = result.hits[0]
+    same_doc = [h for h in result.hits[:10] if identity(h) == identity(top)][:4]
+    pool: dict[int, Chunk] = {}
+    for hit in same_doc:
+        for chunk in _around(article_chunks(hit.chunk), hit.chunk):
+            pool.setdefault(chunk.chunk_id, chunk)
+    span = choose_span(result.query, list(pool.values()), idf, preferred=top.chunk.chunk_id)
+    first = top
+    if span is not None and span.chunk_id != top.chunk.chunk_id:
+        ranked = next((h for h in same_doc if h.chunk.chunk_id == span.chunk_id), None)
+        first = ranked or replace(top, chunk=pool[span.chunk_id])
+    others = other_documents(result.hits, first, passages - 1)
+    spans = [span] + [choose_span(result.query, [h.chunk], idf) for h in others]
+    return Answer(result.query, (first, *others), tuple(spans), False, None, result)
+
+
+def _around(chunks: list[Chunk], center: Chunk) -> list[Chunk]:
+    """At most NEIGHBOURS passages of an article centred on one of them."""
+    ids = [c.chunk_id for c in chunks]
+    if center.chunk_id not in ids:
+        return [center]
+    i = ids.index(center.chunk_id)
+    lo = max(0, i - NEIGHBOURS // 2)
+    return chunks[lo : lo + NEIGHBOURS]

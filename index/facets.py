@@ -1,0 +1,84 @@
+"""Who and which school level a text is about: the facets that tell neighbouring clauses apart.
+
+Legal articles often repeat one rule for several groups ("20% đối với nhân sự hỗ trợ giáo
+dục ...", "45% đối với nhà giáo ... mầm non"). A question names its group ("giáo viên mầm
+non"); a clause that names another group and not the asked one is the wrong answer however many
+words it shares. Matching is on tone-mark-free text, so "giao vien thcs" works as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from index.textnorm import fold
+
+# facet -> value -> (patterns in a question, patterns in a document), folded, word-bounded.
+_ROLES = {
+    "nha_giao": (r"giao vien|nha giao|co giao|thay giao|thay co|\bgv\b", r"nha giao|giao vien"),
+    "giang_vien": (r"giang vien", r"giang vien"),
+    "ho_tro": (
+        r"nhan vien|nhan su ho tro|ke toan|thu vien|van thu|y te truong|bao ve",
+        r"nhan su ho tro|nhan vien",
+    ),
+    "quan_ly": (
+        r"hieu truong|hieu pho|can bo quan ly|\bcbql\b|giam doc",
+        r"can bo quan ly|hieu truong|giam doc",
+    ),
+    "nguoi_hoc": (
+        r"hoc sinh|sinh vien|\bhs\b|\bsv\b|hoc vien|nguoi hoc",
+        r"hoc sinh|sinh vien|nguoi hoc|hoc vien",
+    ),
+    "vien_chuc": (r"vien chuc", r"vien chuc"),
+}
+_LEVELS = {
+    "mam_non": (r"mam non|mau giao|nha tre|\bmn\b", r"mam non|mau giao|nha tre"),
+    "tieu_hoc": (r"tieu hoc|cap 1|\bth\b", r"tieu hoc"),
+    "thcs": (r"trung hoc co so|\bthcs\b|cap 2", r"trung hoc co so"),
+    "thpt": (r"trung hoc pho thong|\bthpt\b|cap 3", r"trung hoc pho thong"),
+    "dai_hoc": (r"dai hoc|\bdh\b", r"dai hoc"),
+    "cao_dang": (r"cao dang|trung cap|\bcd\b", r"cao dang|trung cap"),
+    "nghe": (r"nghe nghiep|trung hoc nghe|day nghe|gdnn", r"nghe nghiep|trung hoc nghe"),
+}
+FACETS = {"role": _ROLES, "level": _LEVELS}
+
+
+@lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)")
+
+
+def question_facets(question: str) -> dict[str, set[str]]:
+    """Facet values a question names, e.g. {"role": {"nha_giao"}, "level": {"mam_non"}}."""
+    folded = fold(question)
+    found: dict[str, set[str]] = {}
+    for facet, values in FACETS.items():
+        hits = {v for v, (asked, _) in values.items() if _compiled(asked).search(folded)}
+        if hits:
+            found[facet] = hits
+    return found
+
+
+def text_facets(text: str) -> dict[str, set[str]]:
+    """Facet values a passage or clause names."""
+    folded = fold(text)
+    found: dict[str, set[str]] = {}
+    for facet, values in FACETS.items():
+        hits = {v for v, (_, stated) in values.items() if _compiled(stated).search(folded)}
+        if hits:
+            found[facet] = hits
+    return found
+
+
+def agreement(asked: dict[str, set[str]], stated: dict[str, set[str]]) -> tuple[int, int]:
+    """(facets the text states as asked, facets it states only with other values)."""
+    match = conflict = 0
+    for facet, wanted in asked.items():
+        values = stated.get(facet)
+        if not values:
+            continue
+        if values & wanted:
+            match += 1
+        else:
+            conflict += 1
+    return match, conflict

@@ -1,0 +1,94 @@
+"""What the first message shows: the answering điểm/khoản in bold, passages in order."""
+
+from __future__ import annotations
+
+from index.answer import build_answer, choose_span, other_documents, units
+from index.models import Chunk, DocumentInfo, Hit, SearchResult
+
+ARTICLE_3 = [
+    "Điều 3. Mức phụ cấp ưu đãi theo nghề\n\n1. Mức phụ cấp ưu đãi 20% được áp dụng đối với "
+    "nhân sự hỗ trợ giáo dục công tác trong cơ sở giáo dục mầm non, phổ thông.\n\n"
+    "2. Mức phụ cấp ưu đãi 25% được áp dụng đối với các trường hợp sau:\n\n"
+    "a) Nhà giáo giảng dạy trong cơ sở giáo dục đại học;",
+    "5. Mức phụ cấp ưu đãi 40% được áp dụng đối với các trường hợp sau:\n\n"
+    "a) Nhà giáo giảng dạy môn giáo dục chính trị trong trường trung cấp;\n\n"
+    "b) Nhà giáo giảng dạy trong trường trung học cơ sở, trường trung học phổ thông;",
+    "6. Mức phụ cấp ưu đãi 45% được áp dụng đối với các trường hợp sau:\n\n"
+    "a) Nhà giáo giảng dạy trong các cơ sở giáo dục mầm non, trường tiểu học;\n\n"
+    "b) Nhà giáo giảng dạy ở vùng có điều kiện kinh tế - xã hội đặc biệt khó khăn;",
+]
+
+
+def doc(doc_id: str, number: str | None = "182/2026/NĐ-CP") -> DocumentInfo:
+    return DocumentInfo(doc_id, "Nghị định phụ cấp", number, "Nghị định", None, None, None,
+                        None, (), "h", 10, 3)
+
+
+def chunks(doc_id: str = "nd182.md") -> list[Chunk]:
+    return [Chunk(i, doc_id, t, f"Điều 3 > Khoản {i}", 0, len(t)) for i, t in enumerate(ARTICLE_3)]
+
+
+def answer_for(question: str, top: int = 0):
+    article = chunks()
+    hits = (Hit(article[top], doc("nd182.md"), 1.0),)
+    result = SearchResult(question, hits, False, 0.9, 1.0, "bm25")
+    return build_answer(result, lambda chunk: article, lambda token: 1.0)
+
+
+def test_teacher_rate_not_support_staff_rate_is_bold() -> None:
+    # The README's example: the 20% clause for support staff ranks first, the teacher's 45%
+    # sits two passages further in the same article.
+    for question in (
+        "giáo viên mầm non được phụ cấp ưu đãi bao nhiêu phần trăm",
+        "giao vien mam non duoc phu cap uu dai bao nhieu phan tram",
+    ):
+        answer = answer_for(question, top=0)
+        assert answer.span is not None
+        assert "45%" in answer.span.text and "mầm non" in answer.span.text, answer.span.text
+        assert "20%" not in answer.span.text
+        # The first passage shown is the one holding the bold span.
+        assert answer.passages[0].chunk.chunk_id == answer.span.chunk_id == 2
+
+
+def test_point_carries_the_lead_in_of_its_clause() -> None:
+    answer = answer_for("gv thcs phu cap bao nhieu", top=1)
+    assert answer.span is not None and answer.span.level == "điểm"
+    assert answer.span.text.startswith("5. Mức phụ cấp ưu đãi 40%")
+    assert answer.span.text.endswith("trường trung học phổ thông;")
+    first, last = answer.span.ranges
+    text = answer.passages[0].chunk.text
+    assert text[first[0] : first[1]].startswith("5.") and text[last[0] : last[1]].startswith("b)")
+
+
+def test_units_split_clauses_points_and_long_sentences() -> None:
+    text = "1. Khoản một:\na) điểm a;\nb) điểm b.\n\n" + "Câu dài. " * 80
+    levels = [level for _, _, level in units(text)]
+    assert levels[:3] == ["khoản", "điểm", "điểm"]
+    assert len(levels) > 4  # the long paragraph is cut into sentences
+
+
+def test_no_span_when_nothing_matches() -> None:
+    chunk = Chunk(1, "a.md", "Cây cà phê cần tưới nước.", "", 0, 10)
+    assert choose_span("học phí đại học", [chunk], lambda t: 1.0) is None
+
+
+def test_abstained_search_gives_an_empty_answer_with_its_reason() -> None:
+    hits = (Hit(chunks()[0], doc("nd182.md"), 0.1),)
+    result = SearchResult("giá vàng", hits, True, 0.0, 1.0, "bm25", reason="no_match")
+    answer = build_answer(result, lambda c: [c], lambda t: 1.0)
+    assert answer.abstained and answer.reason == "no_match"
+    assert answer.passages == () and answer.span is None
+
+
+def test_other_passages_come_from_other_documents() -> None:
+    a, b, c = doc("a.md"), doc("b.md", "5/2026/TT-BGDĐT"), doc("c.md", None)
+
+    def hit(d: DocumentInfo, i: int) -> Hit:
+        return Hit(Chunk(i, d.doc_id, "x", "", 0, 1), d, 1.0 / i)
+
+    hits = [hit(a, 1), hit(a, 2), hit(b, 3), hit(b, 4), hit(c, 5)]
+    assert [h.chunk.chunk_id for h in other_documents(hits, hits[0], 2)] == [3, 5]
+    # A second file with the same số hiệu is a copy of the first document, not another one.
+    copy = doc("copy-of-a.md", "182/2026/nđ-cp")
+    hits = [hit(a, 1), hit(copy, 2), hit(c, 5)]
+    assert [h.chunk.chunk_id for h in other_documents(hits, hits[0], 2)] == [5]

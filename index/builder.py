@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from index import store
-from index.chunking import Piece, chunk_text, heading_for, split_piece
+from index.chunking import Piece, chunk_text, heading_for, plain_text, split_piece
 from index.embed_cache import EmbeddingCache, seed_path, text_key
 from index.embedders import Embedder, embedder_id, make_embedder
 from index.lexical import LexicalIndex
@@ -324,7 +324,7 @@ def _read_one(
             Chunk(
                 state["next_id"],
                 doc_id,
-                piece.text,
+                plain_text(piece.text),
                 piece.section,
                 piece.start,
                 piece.end,

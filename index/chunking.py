@@ -216,12 +216,15 @@ def chunk_text(
             flush()
         group.append(para)
     flush()
-    pieces = _whole_articles(_merge_tiny(pieces, text, settings))
-    return [replace(p, text=plain_text(p.text)) for p in pieces]
+    return _whole_articles(_merge_tiny(pieces, text, settings))
 
 
 def plain_text(text: str) -> str:
-    """Passage text as a reader sees it: Markdown heading marks ("### Điều 3.") dropped."""
+    """Passage text as a reader sees it: Markdown heading marks ("### Điều 3.") dropped.
+
+    Applied when a piece becomes a :class:`~index.models.Chunk`; pieces keep the document's
+    own characters so their offsets stay exact.
+    """
     return _MD_MARK.sub("", text)
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from index import references, store
 from index.answer import build_answer
 from index.builder import embed_text, signature
-from index.chunking import article_of
+from index.chunking import article_of, plain_text
 from index.docnumbers import parse_reference
 from index.embedders import Embedder, make_embedder
 from index.fusion import collapse, coverage, weighted_rrf
@@ -395,7 +395,7 @@ class Engine:
         ]
         start = min(c.start for c in same)
         end = max(c.end for c in same)
-        return text[start:end] if text else chunk.text
+        return plain_text(text[start:end]) if text else chunk.text
 
 
 _NUMBERISH = re.compile(r"\d")

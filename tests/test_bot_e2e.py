@@ -344,6 +344,8 @@ async def test_unexpected_error_reaches_user_and_admin_chat(built: Path, tmp_pat
         def search(self, *args: object, **kwargs: object) -> None:
             raise RuntimeError("chỉ mục hỏng")
 
+        answer = search
+
     async with running(built, tmp_path) as (api, app):
         app.bot_data[STATE_KEY].engine = Broken()
         api.send_text(16, "phụ cấp ưu đãi")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.chunking import chunk_text, split_piece
+from index.chunking import chunk_text, plain_text, split_piece
 from index.settings import ChunkingSettings
 from index.textnorm import normalize
 
@@ -69,6 +69,20 @@ def test_each_article_is_its_own_chunk_with_its_path():
 def test_offsets_point_at_the_text():
     for piece in chunk_text(LEGAL, ChunkingSettings(min_syllables=5)):
         assert LEGAL[piece.start : piece.end] == piece.text
+
+
+def test_passages_have_no_markdown_headings_metadata_tables_or_summaries():
+    text = (
+        "## THÔNG TIN VĂN BẢN\n\nSố hiệu | 1/2026/NĐ-CP\nLoại văn bản | Nghị định\n\n"
+        "## TÓM TẮT NỘI DUNG\n\n- Nghị định quy định phụ cấp cho nhà giáo (tóm tắt).\n\n"
+        "## VĂN BẢN\n\n### Điều 1. Phạm vi điều chỉnh\n\n"
+        "Nghị định này quy định chế độ phụ cấp ưu đãi theo nghề đối với nhà giáo.\n"
+    )
+    pieces = chunk_text(text, ChunkingSettings(min_syllables=3))
+    joined = "\n".join(plain_text(p.text) for p in pieces)
+    assert "Nghị định này quy định chế độ phụ cấp" in joined
+    assert "Điều 1. Phạm vi" in joined and "#" not in joined
+    assert "Loại văn bản" not in joined and "tóm tắt" not in joined
 
 
 def test_long_article_splits_at_clauses_and_names_them():

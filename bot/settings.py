@@ -130,7 +130,7 @@ def _ids(value: Any, where: str) -> tuple[int, ...]:
     if not isinstance(value, list) or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in value
     ):
-        raise ConfigError(f"{where}: expected a list of Telegram ids (integers), got {value!r}")
+        raise ConfigError(f"{where}: cần danh sách mã Telegram (số nguyên), nhận được {value!r}")
     return tuple(value)
 
 
@@ -139,7 +139,7 @@ def bot_settings(data: dict[str, Any] | None, base: Path, env: dict[str, str]) -
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"bot: expected a mapping, got {data!r}")
+        raise ConfigError(f"bot: cần một nhóm thiết lập (khoá: giá trị), nhận được {data!r}")
     data = dict(data)
     special: dict[str, Any] = {}
     for key in ("admin_ids", "manager_ids", "allowed_chats"):
@@ -148,7 +148,9 @@ def bot_settings(data: dict[str, Any] | None, base: Path, env: dict[str, str]) -
     if "admin_chat_id" in data:
         chat = data.pop("admin_chat_id")
         if chat is not None and (isinstance(chat, bool) or not isinstance(chat, int)):
-            raise ConfigError(f"bot.admin_chat_id: expected a chat id (integer), got {chat!r}")
+            raise ConfigError(
+                f"bot.admin_chat_id: cần mã cuộc trò chuyện (số nguyên), nhận được {chat!r}"
+            )
         special["admin_chat_id"] = chat
     if "rate_limit" in data:
         special["rate_limit"] = build_dataclass(
@@ -158,10 +160,10 @@ def bot_settings(data: dict[str, Any] | None, base: Path, env: dict[str, str]) -
     _check_name(settings.uploads_dir, "bot.uploads_dir")
     base_url = env.get(BASE_URL_ENV) or settings.base_url
     if not base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"bot.base_url: expected an http(s) URL, got {base_url!r}")
+        raise ConfigError(f"bot.base_url: cần một địa chỉ http(s)://, nhận được {base_url!r}")
     if settings.webhook_url is not None and not settings.webhook_url.startswith("https://"):
         raise ConfigError(
-            f"bot.webhook_url: expected an https:// URL, got {settings.webhook_url!r}"
+            f"bot.webhook_url: cần một địa chỉ https://, nhận được {settings.webhook_url!r}"
         )
     journal = settings.journal_path
     return replace(
@@ -173,7 +175,10 @@ def bot_settings(data: dict[str, Any] | None, base: Path, env: dict[str, str]) -
 
 def _check_name(name: str, where: str) -> None:
     if not name or name.startswith((".", "_")) or "/" in name or "\\" in name or ".." in name:
-        raise ConfigError(f"{where}: expected a plain folder name, got {name!r}")
+        raise ConfigError(
+            f"{where}: cần một tên thư mục đơn giản (không có /, không bắt đầu bằng . hay _), "
+            f"nhận được {name!r}"
+        )
 
 
 def load_settings(path: Path, env: dict[str, str] | None = None) -> Settings:

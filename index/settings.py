@@ -37,15 +37,15 @@ class Range:
         return self.high is None or value <= self.high
 
     def __str__(self) -> str:
-        low = f"above {self.low:g}" if self.low_open else f"at least {self.low:g}"
+        low = f"lớn hơn {self.low:g}" if self.low_open else f"từ {self.low:g} trở lên"
         if self.high is None:
             return low
         if self.low is None:
-            return f"at most {self.high:g}"
+            return f"tối đa {self.high:g}"
         return (
-            f"{low} and at most {self.high:g}"
+            f"lớn hơn {self.low:g} và tối đa {self.high:g}"
             if self.low_open
-            else f"{self.low:g} to {self.high:g}"
+            else f"từ {self.low:g} đến {self.high:g}"
         )
 
 
@@ -168,16 +168,15 @@ def build_dataclass(cls: type, data: dict[str, Any] | None, where: str) -> Any:
     if data is None:
         return cls()
     if not isinstance(data, dict):
-        raise ConfigError(f"{where}: expected a mapping, got {data!r}")
+        raise ConfigError(f"{where}: cần một nhóm thiết lập (khoá: giá trị), nhận được {data!r}")
     known = {f.name for f in fields(cls)}
     hints = get_type_hints(cls)
     ranges: dict[str, Range] = getattr(cls, "RANGES", {})
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
-            raise ConfigError(
-                f"{where}.{key}: unknown setting; valid keys are {', '.join(sorted(known))}"
-            )
+            valid = ", ".join(sorted(known))
+            raise ConfigError(f"{where}.{key}: không có thiết lập này; các khoá hợp lệ: {valid}")
         kwargs[key] = coerce(value, hints[key], f"{where}.{key}", ranges.get(key))
     return cls(**kwargs)
 
@@ -193,35 +192,35 @@ def coerce(value: Any, hint: Any, where: str, valid: Range | None = None) -> Any
         return build_dataclass(hint, value, where)  # type: ignore[arg-type]
     if hint is bool:
         if not isinstance(value, bool):
-            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+            raise ConfigError(f"{where}: cần true hoặc false, nhận được {value!r}")
         return value
     if hint in (int, float):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{where}: expected a number, got {value!r}")
+            raise ConfigError(f"{where}: cần một số, nhận được {value!r}")
         if hint is int and not float(value).is_integer():
-            raise ConfigError(f"{where}: expected a whole number, got {value!r}")
+            raise ConfigError(f"{where}: cần một số nguyên, nhận được {value!r}")
         if valid is not None and not valid.allows(value):
-            raise ConfigError(f"{where}: {value!r} is out of range; valid: {valid}")
+            raise ConfigError(f"{where}: {value!r} nằm ngoài khoảng cho phép ({valid})")
         return hint(value)
     if hint is Path:
         if not isinstance(value, str) or not value:
-            raise ConfigError(f"{where}: expected a folder path, got {value!r}")
+            raise ConfigError(f"{where}: cần đường dẫn thư mục, nhận được {value!r}")
         return Path(value)
     if get_origin(hint) is tuple:
         if not isinstance(value, list):
-            raise ConfigError(f"{where}: expected a list, got {value!r}")
+            raise ConfigError(f"{where}: cần một danh sách, nhận được {value!r}")
         item = get_args(hint)[0]
         return tuple(coerce(v, item, f"{where}[{n}]", valid) for n, v in enumerate(value))
     if hint is str:
         if not isinstance(value, str):
-            raise ConfigError(f"{where}: expected text, got {value!r}")
+            raise ConfigError(f"{where}: cần một chuỗi chữ, nhận được {value!r}")
         return value
     return value
 
 
 def _choice(value: str, choices: tuple[str, ...], where: str) -> None:
     if value not in choices:
-        raise ConfigError(f"{where}: {value!r} is not one of {', '.join(choices)}")
+        raise ConfigError(f"{where}: {value!r} không hợp lệ; chọn một trong: {', '.join(choices)}")
 
 
 def index_settings(data: dict[str, Any], base: Path) -> IndexSettings:
@@ -239,7 +238,7 @@ def index_settings(data: dict[str, Any], base: Path) -> IndexSettings:
     c = settings.chunking
     if not 0 <= c.overlap_syllables < c.max_syllables:
         raise ConfigError(
-            f"chunking.overlap_syllables: {c.overlap_syllables} must be >= 0 and below "
+            f"chunking.overlap_syllables: {c.overlap_syllables} phải từ 0 trở lên và nhỏ hơn "
             f"chunking.max_syllables ({c.max_syllables})"
         )
     return replace(
@@ -261,11 +260,11 @@ def read_config(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError as exc:
-        raise ConfigError(f"config file not found: {path}") from exc
+        raise ConfigError(f"không tìm thấy tệp cấu hình: {path}") from exc
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+        raise ConfigError(f"{path}: không phải YAML hợp lệ: {exc}") from exc
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+        raise ConfigError(f"{path}: cấp ngoài cùng phải là các thiết lập dạng khoá: giá trị")
     return data
 
 
@@ -275,5 +274,7 @@ def load_index_settings(path: Path, allowed_extra: tuple[str, ...] = ("bot",)) -
     for key in data:
         if key not in ENGINE_KEYS and key not in allowed_extra:
             valid = ", ".join(ENGINE_KEYS + allowed_extra)
-            raise ConfigError(f"{key}: unknown setting; valid top-level keys are {valid}")
+            raise ConfigError(
+                f"{key}: không có thiết lập này; các khoá cấp ngoài cùng hợp lệ: {valid}"
+            )
     return index_settings(data, path.resolve().parent)

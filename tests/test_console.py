@@ -73,7 +73,7 @@ def test_bad_setting_stops_start_up_with_its_name(tmp_path: Path) -> None:
     assert "bot.max_question_chars" in done.stderr and "Traceback" not in done.stderr
     config.write_text(config.read_text().replace("  max_question_chars: nhiều\n", ""))
     done = _run(config, "")
-    assert done.returncode == 2 and "bot.colour: unknown setting" in done.stderr
+    assert done.returncode == 2 and "bot.colour: không có thiết lập này" in done.stderr
     config.write_text("documents_dir: docs\nbot:\n  admin_ids: [abc]\n")
     done = _run(config, "")
     assert done.returncode == 2 and "bot.admin_ids" in done.stderr

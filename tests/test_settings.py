@@ -123,20 +123,20 @@ def test_every_field_is_settable_from_its_annotation(cls: type, section: str) ->
 
 
 REFUSED = [
-    ("retrieval:\n  top_k: 3.7", "retrieval.top_k: expected a whole number, got 3.7"),
-    ("retrieval:\n  top_k: 0", "retrieval.top_k: 0 is out of range; valid: 1 to 100"),
-    ("retrieval:\n  abstain_threshold: 1.5", "retrieval.abstain_threshold: 1.5 is out of range"),
-    ("retrieval:\n  min_dense_similarity: fast", "retrieval.min_dense_similarity: expected a number"),
-    ("embedding:\n  max_tokens: '512'", "embedding.max_tokens: expected a number, got '512'"),
-    ("max_file_mb: 0", "max_file_mb: 0 is out of range; valid: above 0"),
+    ("retrieval:\n  top_k: 3.7", "retrieval.top_k: cần một số nguyên, nhận được 3.7"),
+    ("retrieval:\n  top_k: 0", "retrieval.top_k: 0 nằm ngoài khoảng cho phép (từ 1 đến 100)"),
+    ("retrieval:\n  abstain_threshold: 1.5", "retrieval.abstain_threshold: 1.5 nằm ngoài khoảng cho phép"),
+    ("retrieval:\n  min_dense_similarity: fast", "retrieval.min_dense_similarity: cần một số"),
+    ("embedding:\n  max_tokens: '512'", "embedding.max_tokens: cần một số, nhận được '512'"),
+    ("max_file_mb: 0", "max_file_mb: 0 nằm ngoài khoảng cho phép (lớn hơn 0)"),
     ("bot:\n  rate_limit:\n    overall_per_second: -5", "bot.rate_limit.overall_per_second: -5"),
-    ("bot:\n  rate_limit:\n    max_retries: -1", "bot.rate_limit.max_retries: -1 is out of range"),
-    ("bot:\n  rate_limit:\n    group_per_minute: 0", "bot.rate_limit.group_per_minute: 0 is out"),
-    ("bot:\n  max_question_chars: nhiều", "bot.max_question_chars: expected a number, got 'nhiều'"),
-    ("bot:\n  answer_passages: 0", "bot.answer_passages: 0 is out of range; valid: 1 to 10"),
-    ("bot:\n  webhook_port: 70000", "bot.webhook_port: 70000 is out of range"),
-    ("bot:\n  journal_retention_days: -1", "bot.journal_retention_days: -1 is out of range"),
-    ("retrieval:\n  topk: 3", "retrieval.topk: unknown setting; valid keys are"),
+    ("bot:\n  rate_limit:\n    max_retries: -1", "bot.rate_limit.max_retries: -1 nằm ngoài khoảng"),
+    ("bot:\n  rate_limit:\n    group_per_minute: 0", "bot.rate_limit.group_per_minute: 0 nằm ngoài"),
+    ("bot:\n  max_question_chars: nhiều", "bot.max_question_chars: cần một số, nhận được 'nhiều'"),
+    ("bot:\n  answer_passages: 0", "bot.answer_passages: 0 nằm ngoài khoảng cho phép (từ 1 đến 10)"),
+    ("bot:\n  webhook_port: 70000", "bot.webhook_port: 70000 nằm ngoài khoảng"),
+    ("bot:\n  journal_retention_days: -1", "bot.journal_retention_days: -1 nằm ngoài khoảng"),
+    ("retrieval:\n  topk: 3", "retrieval.topk: không có thiết lập này; các khoá hợp lệ:"),
 ]  # fmt: skip
 
 

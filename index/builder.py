@@ -23,7 +23,12 @@ import numpy as np
 
 from index import store
 from index.chunking import Piece, chunk_text, heading_for, plain_text, split_piece
-from index.embed_cache import EmbeddingCache, seed_path, text_key
+from index.embed_cache import (
+    BuildCancelled,  # noqa: F401 - re-exported for callers
+    EmbeddingCache,
+    embed_missing,
+    seed_path,
+)
 from index.embedders import Embedder, embedder_id, make_embedder
 from index.lexical import LexicalIndex
 from index.loaders import IngestError, iter_documents, load_file
@@ -41,10 +46,6 @@ from index.vectors import VectorIndex
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
-
-
-class BuildCancelled(RuntimeError):
-    """The build was asked to stop; the vectors embedded so far are kept in the cache."""
 
 
 @dataclass(frozen=True)
@@ -363,60 +364,23 @@ def _vectors(
     tick: Progress,
     cancel: threading.Event | None = None,
 ) -> dict[int, np.ndarray]:
-    """Vectors for every chunk: from the previous build or the cache, or embedded now."""
-    vectors: dict[int, np.ndarray] = {}
+    """Vectors for every chunk: from the previous build, else the cache, else embedded now."""
     if embedder is None:
-        return vectors
-    cache = EmbeddingCache(
-        settings.index_dir, embedder.name, [seed_path(settings.documents_dir, embedder.name)]
-    )
-    prompt = getattr(embedder, "document_prompt", None) or ""  # part of what is encoded
-    missing: list[tuple[int, str, str]] = []
+        return {}
+    vectors: dict[int, np.ndarray] = {}
+    texts: dict[int, str] = {}
     for doc_id, chunks in state["chunks"].items():
         doc = state["docs"][doc_id]
         for chunk in chunks:
             if prev and chunk.chunk_id in prev.vectors:
                 vectors[chunk.chunk_id] = prev.vectors[chunk.chunk_id]
-                continue
-            text = embed_text(doc, chunk, settings.chunking.with_heading)
-            key = text_key(prompt + text)
-            cached = cache.get(key)
-            if cached is not None:
-                vectors[chunk.chunk_id] = cached
             else:
-                missing.append((chunk.chunk_id, key, text))
-    if not embed or not missing:
-        return vectors
+                texts[chunk.chunk_id] = embed_text(doc, chunk, settings.chunking.with_heading)
+    seeds = [seed_path(settings.documents_dir, embedder.name)]
+    cache = EmbeddingCache(settings.index_dir, embedder.name, seeds)
     largest = max(8, settings.embedding.batch_size)
-    batch, start = min(4, largest), 0
-    tick("embed", 0, len(missing))
-    while start < len(missing):
-        if cancel is not None and cancel.is_set():
-            raise BuildCancelled(f"stopped after {start} of {len(missing)} passages")
-        part = missing[start : start + batch]
-        began = time.monotonic()
-        encoded = embedder.embed_documents([text for _, _, text in part])
-        cache.add([key for _, key, _ in part], encoded)
-        for (chunk_id, _, _), vector in zip(part, encoded, strict=True):
-            vectors[chunk_id] = vector
-        start += len(part)
-        tick("embed", start, len(missing))
-        batch = _next_batch(batch, time.monotonic() - began, largest)
-    cache.compact()
+    vectors.update(embed_missing(texts, embedder, cache, embed, largest, tick, cancel))
     return vectors
-
-
-CHECKPOINT_S = 2.0
-"""Target duration of one embedding batch: a stop request waits at most about this long."""
-
-
-def _next_batch(batch: int, seconds: float, largest: int) -> int:
-    """Grow batches while they stay short (faster), shrink them on a busy machine."""
-    if seconds < CHECKPOINT_S / 2:
-        return min(largest, batch * 2)
-    if seconds > CHECKPOINT_S * 1.5:
-        return max(1, batch // 2)
-    return batch
 
 
 def _write_or_clean(

@@ -1,4 +1,4 @@
-"""Embedding checkpoints: vectors keyed by model name and passage-text hash.
+"""The embed stage with checkpoints: vectors keyed by model name and passage-text hash.
 
 A build appends every embedded batch to ``<index_dir>/embed-cache/<model>/`` as a small
 shard written atomically (temporary file, then rename), so a killed or interrupted build
@@ -18,11 +18,14 @@ import hashlib
 import logging
 import os
 import re
+import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
+
+from index.embedders import Embedder
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +34,12 @@ SEED_DIR = "_vectors"
 KEY_BYTES = 16
 COMPACT_ABOVE = 64
 """Merge the shards into one file when more than this many have accumulated."""
+CHECKPOINT_S = 2.0
+"""Target duration of one embedding batch: a stop request waits at most about this long."""
+
+
+class BuildCancelled(RuntimeError):
+    """The build was asked to stop; the vectors embedded so far are kept in the cache."""
 
 
 def text_key(text: str) -> str:
@@ -138,3 +147,61 @@ class EmbeddingCache:
             if shard != target:
                 shard.unlink(missing_ok=True)
         logger.info("embedding cache: %d shards merged (%d vectors)", len(shards), len(keys))
+
+
+def embed_missing(
+    texts: dict[int, str],
+    embedder: Embedder,
+    cache: EmbeddingCache,
+    embed: bool,
+    largest: int,
+    progress: Callable[[str, int, int], None],
+    cancel: threading.Event | None = None,
+) -> dict[int, np.ndarray]:
+    """Vectors of passages (chunk id -> embedded text): cached ones, then the rest embedded.
+
+    Batches start small and grow while they take under ``CHECKPOINT_S / 2`` (bigger batches
+    are faster), shrinking on a busy machine, so each checkpoint and each chance to stop
+    comes about every ``CHECKPOINT_S`` seconds. With ``embed=False`` only cached vectors are
+    returned.
+
+    Raises:
+        BuildCancelled: ``cancel`` was set (the batches embedded so far are in the cache).
+    """
+    prompt = getattr(embedder, "document_prompt", None) or ""  # part of what is encoded
+    vectors: dict[int, np.ndarray] = {}
+    missing: list[tuple[int, str, str]] = []
+    for chunk_id, text in texts.items():
+        key = text_key(prompt + text)
+        cached = cache.get(key)
+        if cached is not None:
+            vectors[chunk_id] = cached
+        else:
+            missing.append((chunk_id, key, text))
+    if not embed or not missing:
+        return vectors
+    batch, start = min(4, largest), 0
+    progress("embed", 0, len(missing))
+    while start < len(missing):
+        if cancel is not None and cancel.is_set():
+            raise BuildCancelled(f"stopped after {start} of {len(missing)} passages")
+        part = missing[start : start + batch]
+        began = time.monotonic()
+        encoded = embedder.embed_documents([text for _, _, text in part])
+        cache.add([key for _, key, _ in part], encoded)
+        for (chunk_id, _, _), vector in zip(part, encoded, strict=True):
+            vectors[chunk_id] = vector
+        start += len(part)
+        progress("embed", start, len(missing))
+        batch = _next_batch(batch, time.monotonic() - began, largest)
+    cache.compact()
+    return vectors
+
+
+def _next_batch(batch: int, seconds: float, largest: int) -> int:
+    """Grow batches while they stay short (faster), shrink them on a busy machine."""
+    if seconds < CHECKPOINT_S / 2:
+        return min(largest, batch * 2)
+    if seconds > CHECKPOINT_S * 1.5:
+        return max(1, batch // 2)
+    return batch

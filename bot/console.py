@@ -191,7 +191,8 @@ class Console:
             return
         chunk = chunks[items[int(value) - 1][1]]
         text = self.engine.article_text(chunk)
-        self.show("\n\n".join(article_blocks(Hit(chunk, doc, 1.0), text)))
+        hit = self.engine.passage(chunk.chunk_id) or Hit(chunk, doc, 1.0)
+        self.show("\n\n".join(article_blocks(hit, text)))
 
     def status(self) -> None:
         """Counts, the mode answers use, and the background embedding's progress."""

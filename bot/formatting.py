@@ -94,12 +94,21 @@ def short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: _cut_right(text, limit - 1)] + "…"
 
 
-def source_line(doc: DocumentInfo, section: str = "") -> str:
-    """HTML source line: số hiệu, title, date, section path, file name."""
+def source_line(doc: DocumentInfo, section: str = "", source: str | None = None) -> str:
+    """HTML source line: số hiệu, title, date, section path, file name.
+
+    A compilation's passage is cited by the document and article it comes from (``source``),
+    with the compilation named as where it was found.
+    """
     parts = []
+    if source:
+        parts.append(f"<b>{esc(source)}</b>")
+        parts.append(esc(messages.FOUND_IN_COMPILATION.format(title=short(doc.title, 80))))
+        section = section.split(" (")[0].split(" > ")[-1] if section else ""
+        section = section if section.startswith("Điều") else ""
     if doc.number:
         parts.append(f"<b>{esc(doc.number)}</b>")
-    if doc.title and doc.title != doc.number:
+    if doc.title and doc.title != doc.number and not source:
         parts.append(esc(short(doc.title, 140)))
     issued = format_date(doc.issued)
     if issued:
@@ -113,7 +122,8 @@ def source_line(doc: DocumentInfo, section: str = "") -> str:
 
 
 def _passage(hit: Hit, span: Span | None, limit: int) -> str:
-    block = excerpt(hit.chunk.text, span, limit) + "\n" + source_line(hit.doc, hit.chunk.section)
+    block = excerpt(hit.chunk.text, span, limit)
+    block += "\n" + source_line(hit.doc, hit.chunk.section, hit.source)
     if hit.superseded_by:
         block += "\n" + esc(messages.SUPERSEDED.format(number=hit.superseded_by))
     if hit.copies:
@@ -152,7 +162,9 @@ def article_blocks(hit: Hit, text: str, max_messages: int | None = None) -> list
     3,000 characters) so that the blocks pack into that many messages, the last block
     pointing to where the rest can be read.
     """
-    head = messages.ARTICLE_HEADER.format(source=source_line(hit.doc, hit.chunk.section))
+    head = messages.ARTICLE_HEADER.format(
+        source=source_line(hit.doc, hit.chunk.section, hit.source)
+    )
     paragraphs = [p for p in text.strip().split("\n\n") if p.strip()]
     blocks = [head] + [esc(p) for p in paragraphs]
     if max_messages is None or len(pack(blocks)) <= max_messages:

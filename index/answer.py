@@ -238,6 +238,26 @@ def other_documents(hits: Sequence[Hit], first: Hit, limit: int) -> list[Hit]:
     return chosen
 
 
+def next_passages(hits: Sequence[Hit], first: Hit, limit: int) -> list[Hit]:
+    """Up to limit further hits in rank order: the runner-up passage of the same document
+    before a weaker one of another document, but never a copy of a passage already shown."""
+    chosen: list[Hit] = []
+    shown_ids = {first.chunk.chunk_id}
+    shown_texts = {" ".join(first.chunk.text.split())}
+    for hit in hits:
+        if len(chosen) >= limit:
+            break
+        text = " ".join(hit.chunk.text.split())
+        if hit.chunk.chunk_id in shown_ids or text in shown_texts:
+            continue
+        if hit.doc.doc_id != first.doc.doc_id and identity(hit) == identity(first):
+            continue  # another file of the same document
+        chosen.append(hit)
+        shown_ids.add(hit.chunk.chunk_id)
+        shown_texts.add(text)
+    return chosen
+
+
 def build_answer(
     result: SearchResult,
     article_chunks: Callable[[Chunk], list[Chunk]],
@@ -266,7 +286,7 @@ def build_answer(
     if span is not None and span.chunk_id != top.chunk.chunk_id:
         ranked = next((h for h in same_doc if h.chunk.chunk_id == span.chunk_id), None)
         first = ranked or replace(top, chunk=pool[span.chunk_id])
-    others = other_documents(result.hits, first, passages - 1)
+    others = next_passages(result.hits, first, passages - 1)
     spans = [span] + [choose_span(result.query, [h.chunk], idf) for h in others]
     return Answer(result.query, (first, *others), tuple(spans), False, None, result)
 

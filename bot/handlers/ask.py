@@ -220,14 +220,13 @@ async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     chunk_id = int(query.data.split(":")[1])
     engine = state_of(context).engine
-    chunk = engine.chunk(chunk_id)
-    doc = engine.document(chunk.doc_id) if chunk else None
+    hit = engine.passage(chunk_id)
     await query.answer()
-    if chunk is None or doc is None:
+    if hit is None:
         await update.effective_message.reply_text(messages.SECTION_GONE)
         return
-    text = await asyncio.to_thread(engine.article_text, chunk)
-    blocks = article_blocks(Hit(chunk, doc, 0.0), text, max_messages=ARTICLE_MESSAGES)
+    text = await asyncio.to_thread(engine.article_text, hit.chunk)
+    blocks = article_blocks(hit, text, max_messages=ARTICLE_MESSAGES)
     await send_blocks(update.effective_message, blocks)
 
 

@@ -151,7 +151,8 @@ async def show_section(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     chunk = chunks[int(index)]
     text = await asyncio.to_thread(engine.article_text, chunk)
-    blocks = article_blocks(Hit(chunk, doc, 1.0), text, max_messages=ARTICLE_MESSAGES)
+    hit = engine.passage(chunk.chunk_id) or Hit(chunk, doc, 1.0)
+    blocks = article_blocks(hit, text, max_messages=ARTICLE_MESSAGES)
     await send_blocks(update.effective_message, blocks)
 
 

@@ -1,0 +1,193 @@
+"""Features of a question's candidate passages, for the learned ranker and the abstain model.
+
+The engine gathers candidates (BM25, dense, fused, number references) into a
+:class:`Candidates`; :func:`passage_features` turns each candidate into a row of numbers and
+:func:`question_features` summarises the best ones for the "nothing relevant" decision.
+``scripts/train_ranker.py`` calls the same functions, so training and serving never differ.
+A signal that did not run (no vectors yet) is NaN, which the models treat as missing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index.answer import QueryTerms
+from index.facets import agreement, text_facets
+from index.lexicon import QUESTION_WORDS, expand
+from index.textnorm import fold, syllables
+
+NAN = float("nan")
+
+PASSAGE_FEATURES = (
+    "fused",
+    "fused_rank",
+    "bm25_rel",
+    "bm25",
+    "dense",
+    "dense_gap",
+    "cover_uni",
+    "cover_bi",
+    "cover_heading",
+    "facet_match",
+    "facet_conflict",
+    "figure",
+    "replaced",
+    "compilation",
+    "named",
+    "mentioning",
+    "length",
+    "news",
+    "no_tone",
+    "query_terms",
+)
+QUESTION_FEATURES = (
+    "top_score",
+    "margin",
+    "top_cover_uni",
+    "top_cover_bi",
+    "top_cover_heading",
+    "best_cover_uni",
+    "missing_rare",
+    "bm25_top",
+    "dense_top",
+    "named",
+    "query_terms",
+    "no_tone",
+)
+DENSE_QUESTION_FEATURES = ("dense_top",)
+
+
+@dataclass
+class Candidates:
+    """Everything the engine knows about a question's candidates before ordering them."""
+
+    question: str
+    mode: str
+    fused: dict[int, float]
+    lexical: np.ndarray
+    dense: dict[int, float] = field(default_factory=dict)
+    similarity: float | None = None
+    named: set[str] = field(default_factory=set)
+    mentioning: set[int] = field(default_factory=set)
+    unknown_number: bool = False
+    no_tone: bool = False
+
+
+class QuestionView:
+    """The question's terms as the features compare them with passages (computed once)."""
+
+    def __init__(self, question: str, idf) -> None:  # noqa: ANN001 - a token -> weight callable
+        self.terms = QueryTerms(question, idf)
+        typed = [fold(w) for w in syllables(question)]
+        extra = [fold(w) for w in syllables(expand(question))]
+        self.unigrams = [w for w in dict.fromkeys(typed + extra) if w not in QUESTION_WORDS]
+        content = [w for w in typed if w not in QUESTION_WORDS]
+        self.bigrams = list(
+            dict.fromkeys(f"{a}_{b}" for a, b in zip(content, content[1:], strict=False))
+        )
+        self.idf = idf
+        self.max_idf = max((idf(w) for w in self.unigrams), default=1.0) or 1.0
+
+
+def _coverage(terms: list[str], present: set[str], idf) -> float:  # noqa: ANN001
+    total = sum(idf(t) for t in terms)
+    return sum(idf(t) for t in terms if t in present) / total if total > 0 else 0.0
+
+
+def _bag(text: str) -> tuple[set[str], set[str]]:
+    words = [fold(w) for w in syllables(text)]
+    return set(words), {f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)}
+
+
+def passage_features(
+    cands: Candidates,
+    positions: list[int],
+    state,
+    view: QuestionView,  # noqa: ANN001
+) -> np.ndarray:
+    """One row of :data:`PASSAGE_FEATURES` per candidate position, in the given order."""
+    top_bm25 = float(max((cands.lexical[p] for p in positions), default=0.0)) or 1.0
+    top_dense = max(cands.dense.values()) if cands.dense else NAN
+    floor_dense = min(cands.dense.values()) if cands.dense else NAN
+    ranked = sorted(cands.fused, key=lambda p: -cands.fused[p])
+    rank_of = {p: i for i, p in enumerate(ranked[: max(len(positions), 100)])}
+    rows = []
+    for pos in positions:
+        chunk = state.chunks[pos]
+        doc = state.docs[chunk.doc_id]
+        words, bigrams = _bag(chunk.text)
+        head_words, _ = _bag(f"{doc.title} {chunk.context} {chunk.section}")
+        dense = cands.dense.get(pos, floor_dense) if cands.dense else NAN
+        match, conflict = agreement(
+            view.terms.facets, text_facets(f"{chunk.context}\n{chunk.text}")
+        )
+        figure = (
+            float(view.terms.figure.search(chunk.text) is not None) if view.terms.figure else NAN
+        )
+        rows.append(
+            (
+                cands.fused.get(pos, 0.0),
+                float(rank_of.get(pos, len(rank_of))),
+                float(cands.lexical[pos]) / top_bm25,
+                float(cands.lexical[pos]),
+                dense,
+                dense - top_dense if cands.dense else NAN,
+                _coverage(view.unigrams, words, view.idf),
+                _coverage(view.bigrams, bigrams, view.idf) if view.bigrams else NAN,
+                _coverage(view.unigrams, head_words, view.idf),
+                float(match),
+                float(conflict),
+                figure,
+                float(pos in state.replaced),
+                float(doc.compilation),
+                float(chunk.doc_id in cands.named),
+                float(pos in cands.mentioning),
+                math.log1p(len(chunk.text)),
+                float(doc.number is None and not doc.compilation),
+                float(cands.no_tone),
+                float(len(view.unigrams)),
+            )
+        )
+    return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(PASSAGE_FEATURES))
+
+
+def question_features(
+    cands: Candidates,
+    positions: list[int],
+    scores: np.ndarray,
+    rows: np.ndarray,
+    state,
+    view: QuestionView,  # noqa: ANN001
+) -> np.ndarray:
+    """One row of :data:`QUESTION_FEATURES`: how well the best candidates answer at all."""
+    col = {name: i for i, name in enumerate(PASSAGE_FEATURES)}
+    if not positions:
+        return np.full(len(QUESTION_FEATURES), NAN)
+    order = np.argsort(-scores)
+    top = order[0]
+    second = scores[order[1]] if len(order) > 1 else scores[top] - 1.0
+    seen: set[str] = set()
+    for i in order[:10]:
+        seen |= _bag(state.chunks[positions[i]].text)[0]
+        seen |= _bag(state.chunks[positions[i]].context)[0]
+    missing = [view.idf(w) for w in view.unigrams if w not in seen]
+    return np.asarray(
+        [
+            scores[top],
+            scores[top] - second,
+            rows[top, col["cover_uni"]],
+            rows[top, col["cover_bi"]],
+            rows[top, col["cover_heading"]],
+            max(rows[i, col["cover_uni"]] for i in order[:5]),
+            max(missing, default=0.0) / view.max_idf,
+            float(cands.lexical[positions[top]]),
+            cands.similarity if cands.similarity is not None else NAN,
+            float(bool(cands.named)),
+            float(len(view.unigrams)),
+            float(cands.no_tone),
+        ],
+        dtype=np.float64,
+    )

@@ -1,0 +1,55 @@
+"""The true source of a passage: compilations cite the document each article comes from.
+
+The Pháp điển compilations (``vien-chuc.md``, ``giao-duc.md``) gather articles of many laws,
+decrees and circulars under headings such as "Điều 5.2.LQ.56 (Điều 56 Luật số 58/2010/QH12)".
+Their transcription header names one law (52/2014/QH13), which is the source of almost none of
+their passages. Such a document is labelled a compilation with no số hiệu of its own, and each
+passage is cited by the document and article its heading names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from index.models import Chunk, DocumentInfo
+
+COMPILATION_TYPE = "Pháp điển (đề mục)"
+MIN_COMPILED_ARTICLES = 3
+# "Điều 5.2.LQ.56", "Điều 13.1.NĐ.1.7": the numbering of compiled articles.
+_COMPILED = re.compile(r"Điều \d+\.\d+\.[A-ZĐ]+\.\d")
+# "(Điều 56 Luật số 58/2010/QH12)" as the chunker records it in the section path.
+_CITED = re.compile(r"\((Điều\s+\d+\w*)\s+(.+?)\s+số\s+([0-9][\w/.\-]*?)\)?(?:\s*>|$)")
+
+
+def cited_source(section: str) -> str | None:
+    """ "Điều 56 Luật số 58/2010/QH12" from a compiled article's section path, else None."""
+    match = _CITED.search(section)
+    if not match:
+        return None
+    article, kind, number = match.groups()
+    return f"{article} {kind} số {number.rstrip('.,;')}"
+
+
+def mark_compilations(
+    docs: dict[str, DocumentInfo], chunks: list[Chunk]
+) -> tuple[dict[str, DocumentInfo], dict[int, str]]:
+    """Documents with compilations relabelled, and passage position -> its true source."""
+    compiled: dict[str, int] = {}
+    for chunk in chunks:
+        if _COMPILED.search(chunk.section):
+            compiled[chunk.doc_id] = compiled.get(chunk.doc_id, 0) + 1
+    names = {d for d, n in compiled.items() if n >= MIN_COMPILED_ARTICLES}
+    out = dict(docs)
+    for doc_id in names & docs.keys():
+        doc = docs[doc_id]
+        cites = doc.cites if not doc.number else tuple(dict.fromkeys((doc.number, *doc.cites)))
+        out[doc_id] = replace(
+            doc, number=None, doc_type=COMPILATION_TYPE, compilation=True, cites=cites
+        )
+    sources = {
+        pos: source
+        for pos, chunk in enumerate(chunks)
+        if chunk.doc_id in names and (source := cited_source(chunk.section))
+    }
+    return out, sources

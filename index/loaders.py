@@ -87,7 +87,7 @@ def _check_legacy_encoding(text: str) -> None:
     letters = sum(ch.isalpha() for ch in sample)
     odd = sum(sample.count(ch) for ch in _LEGACY)
     if odd >= 10 and odd > 0.02 * max(letters, 1):
-        raise IngestError("mã hóa cũ (TCVN3/VNI) chưa hỗ trợ: hãy lưu lại dưới dạng Unicode")
+        raise IngestError("mã hóa cũ (TCVN3/VNI) không chuyển được: hãy lưu lại dưới dạng Unicode")
 
 
 def _finish(raw: str, meta: dict[str, str], confidence: tuple[float, ...] = ()) -> Extracted:

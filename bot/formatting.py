@@ -203,6 +203,7 @@ def document_card(doc: DocumentInfo, cited_by: Sequence[DocumentInfo], limit: in
         (messages.CARD_SUMMARY, doc.summary and short(doc.summary, 600)),
         (messages.CARD_RECIPIENTS, doc.recipients and short(doc.recipients, 300)),
         (messages.CARD_FILE, doc.doc_id),
+        (messages.CARD_COPIES, ", ".join(PurePosixPath(c).name for c in doc.copies)),
         (messages.CARD_OCR, doc.ocr_confidence is not None and f"{doc.ocr_confidence:.0f}%"),
         (messages.CARD_PASSAGES, doc.n_chunks),
     )

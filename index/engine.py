@@ -283,7 +283,7 @@ class Engine:
         """
         fused = cands.fused
         order = sorted(fused, key=lambda p: -fused[p])
-        if self.ranker is None or not self.settings.retrieval.learned_ranker:
+        if self.ranker is None:  # retrieval.learned_ranker off, or no model shipped
             return order, {}, None
         head = order[:RERANK_DEPTH]
         rows = passage_features(cands, head, self._state, self._view(cands))
@@ -311,17 +311,18 @@ class Engine:
             return False, None, max(evidence, 1.0)
         if cands.unknown_number:  # names a document the collection neither holds nor cites
             return True, "unknown_number", 0.0
-        if self.abstainer is not None and rows is not None and scores:
-            head = list(scores)
-            values = np.asarray([scores[p] for p in head])
-            qrow = question_features(cands, head, values, rows, state, self._view(cands))
-            abstained, _ = self.abstainer.decide(qrow, dense=bool(cands.dense))
-            return abstained, "low_confidence" if abstained else None, evidence
         if evidence < cfg.abstain_threshold:
             return True, "no_match", evidence
         floor = self._similarity_floor()
         if cands.similarity is not None and floor and cands.similarity < floor:
             return True, "low_confidence", evidence
+        if self.abstainer is not None and rows is not None and scores:
+            head = list(scores)
+            values = np.asarray([scores[p] for p in head])
+            qrow = question_features(cands, head, values, rows, state, self._view(cands))
+            abstained, _ = self.abstainer.decide(qrow, dense=bool(cands.dense))
+            if abstained:
+                return True, "low_confidence", evidence
         return False, None, evidence
 
     def _view(self, cands: Candidates) -> QuestionView:

@@ -25,7 +25,6 @@ PASSAGE_FEATURES = (
     "fused",
     "fused_rank",
     "bm25_rel",
-    "bm25",
     "dense",
     "dense_gap",
     "cover_uni",
@@ -51,6 +50,7 @@ QUESTION_FEATURES = (
     "top_cover_heading",
     "best_cover_uni",
     "missing_rare",
+    "unseen_bigrams",
     "bm25_top",
     "dense_top",
     "named",
@@ -97,6 +97,20 @@ def _coverage(terms: list[str], present: set[str], idf) -> float:  # noqa: ANN00
     return sum(idf(t) for t in terms if t in present) / total if total > 0 else 0.0
 
 
+def _passage_view(state, pos: int) -> tuple:  # noqa: ANN001
+    """Folded words, word pairs, heading words and facets of a passage (cached per build)."""
+    cache = state.feature_cache
+    found = cache.get(pos)
+    if found is None:
+        chunk = state.chunks[pos]
+        doc = state.docs[chunk.doc_id]
+        words, bigrams = _bag(chunk.text)
+        head_words, _ = _bag(f"{doc.title} {chunk.context} {chunk.section}")
+        facets = text_facets(f"{chunk.context}\n{chunk.text}")
+        found = cache[pos] = (frozenset(words), frozenset(bigrams), frozenset(head_words), facets)
+    return found
+
+
 def _bag(text: str) -> tuple[set[str], set[str]]:
     words = [fold(w) for w in syllables(text)]
     return set(words), {f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)}
@@ -118,12 +132,9 @@ def passage_features(
     for pos in positions:
         chunk = state.chunks[pos]
         doc = state.docs[chunk.doc_id]
-        words, bigrams = _bag(chunk.text)
-        head_words, _ = _bag(f"{doc.title} {chunk.context} {chunk.section}")
+        words, bigrams, head_words, facets = _passage_view(state, pos)
         dense = cands.dense.get(pos, floor_dense) if cands.dense else NAN
-        match, conflict = agreement(
-            view.terms.facets, text_facets(f"{chunk.context}\n{chunk.text}")
-        )
+        match, conflict = agreement(view.terms.facets, facets)
         figure = (
             float(view.terms.figure.search(chunk.text) is not None) if view.terms.figure else NAN
         )
@@ -171,8 +182,8 @@ def question_features(
     second = scores[order[1]] if len(order) > 1 else scores[top] - 1.0
     seen: set[str] = set()
     for i in order[:10]:
-        seen |= _bag(state.chunks[positions[i]].text)[0]
-        seen |= _bag(state.chunks[positions[i]].context)[0]
+        words, _, head_words, _ = _passage_view(state, positions[i])
+        seen |= words | head_words
     missing = [view.idf(w) for w in view.unigrams if w not in seen]
     return np.asarray(
         [
@@ -183,6 +194,7 @@ def question_features(
             rows[top, col["cover_heading"]],
             max(rows[i, col["cover_uni"]] for i in order[:5]),
             max(missing, default=0.0) / view.max_idf,
+            _unseen(view.bigrams, state),
             float(cands.lexical[positions[top]]),
             cands.similarity if cands.similarity is not None else NAN,
             float(bool(cands.named)),
@@ -191,3 +203,10 @@ def question_features(
         ],
         dtype=np.float64,
     )
+
+
+def _unseen(bigrams: list[str], state) -> float:  # noqa: ANN001
+    """Share of the question's word pairs that no passage of the collection contains."""
+    if not bigrams:
+        return 0.0
+    return sum(1 for b in bigrams if state.lexical.df.get(b, 0) == 0) / len(bigrams)

@@ -40,6 +40,8 @@ class Snapshot:
     hidden: frozenset[int] = frozenset()
     """Positions of passages in copies of a document served from a cleaner copy."""
     hidden_docs: frozenset[str] = frozenset()
+    feature_cache: dict[int, tuple] = field(default_factory=dict)
+    """Per-passage folded words and facets for the ranker's features, filled on first use."""
 
 
 def load_verified(folder: Path, nprobe: int) -> Snapshot:

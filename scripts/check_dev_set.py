@@ -58,7 +58,11 @@ def main(path: str) -> int:
     ids: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
     notone: Counter[str] = Counter()
-    all_docs = sorted(str(p.relative_to(DOCS)) for p in DOCS.rglob("*") if p.is_file() and p.suffix in {".md", ".txt"} and not p.name.startswith("_"))
+    all_docs = sorted(
+        str(p.relative_to(DOCS))
+        for p in DOCS.rglob("*")
+        if p.is_file() and p.suffix in {".md", ".txt"} and not p.name.startswith("_")
+    )
     for n, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         try:
             q = json.loads(raw)
@@ -106,9 +110,13 @@ def main(path: str) -> int:
             continue
         sec = q.get("section")
         if sec and sec not in where:
-            errors.append(f"{qid}: answer not inside {sec} (found in {sorted(set(map(str, where)))})")
+            errors.append(
+                f"{qid}: answer not inside {sec} (found in {sorted(set(map(str, where)))})"
+            )
         if len(where) > 1:
-            warnings.append(f"{qid}: answer on {len(where)} lines of its doc ({sorted(set(map(str, where)))})")
+            warnings.append(
+                f"{qid}: answer on {len(where)} lines of its doc ({sorted(set(map(str, where)))})"
+            )
         others = [d for d in all_docs if d != doc and any(fa in line for line in lines_of(d)[0])]
         if others and "--all" in sys.argv:
             warnings.append(f"{qid}: answer also in {others}")
@@ -120,7 +128,10 @@ def main(path: str) -> int:
     for e in errors:
         print("ERROR:", e)
     total = sum(kinds.values())
-    print(f"{total} questions; " + ", ".join(f"{k}: {v} ({notone[k]} no tone)" for k, v in sorted(kinds.items())))
+    print(
+        f"{total} questions; "
+        + ", ".join(f"{k}: {v} ({notone[k]} no tone)" for k, v in sorted(kinds.items()))
+    )
     print("OK" if not errors else f"{len(errors)} errors")
     return 1 if errors else 0
 

@@ -178,15 +178,6 @@ def test_html_to_text_unescapes() -> None:
 def test_replaced_source_is_flagged_in_the_answer():
     from dataclasses import replace as dc_replace
 
-    from bot.formatting import answer_blocks
-    from index.answer import build_answer, choose_span
-from index.models import Answer, Chunk, DocumentInfo, Hit, SearchResult
-
-
-def shown(result: SearchResult) -> Answer:
-    """The engine's answer for a hand-made result (each passage its own article)."""
-    return build_answer(result, lambda chunk: [chunk], lambda token: 1.0)
-
     doc = DocumentInfo("a.md", "Nghị định 90/2020", "90/2020/NĐ-CP", "Nghị định", None, "2020-08-13", None, None, (), "h", 10, 1)
     hit = Hit(Chunk(1, "a.md", "Viên chức được đánh giá hằng năm.", "Điều 12", 0, 10), doc, 0.5)
     result = SearchResult("đánh giá viên chức", (dc_replace(hit, superseded_by="233/2026/NĐ-CP"),), False, 0.9, 1.0, "hybrid")
@@ -194,3 +185,15 @@ def shown(result: SearchResult) -> Answer:
     assert "đã được thay thế bởi 233/2026/NĐ-CP" in text
     plain = SearchResult("đánh giá viên chức", (hit,), False, 0.9, 1.0, "hybrid")
     assert "thay thế" not in "\n".join(answer_blocks(shown(plain), 700))
+
+
+def test_compilation_passage_is_cited_by_its_own_law_and_article():
+    doc = DocumentInfo("vien-chuc.md", "Viên chức", None, "Pháp điển (đề mục)", None, None, None, None, (), "h", 10, 1, compilation=True)
+    hit = Hit(
+        Chunk(1, "vien-chuc.md", "Viên chức bị khiển trách thì thời hạn nâng lương bị kéo dài 03 tháng.",
+              "Điều 5.2.LQ.56 (Điều 56 Luật số 58/2010/QH12) > Khoản 1", 0, 10),
+        doc, 0.5, source="Điều 56 Luật số 58/2010/QH12",
+    )
+    text = html_to_text("\n".join(answer_blocks(shown(SearchResult("khiển trách", (hit,), False, 0.9, 1.0, "bm25")), 700)))
+    assert "Điều 56 Luật số 58/2010/QH12" in text and "Pháp điển: Viên chức" in text
+    assert "52/2014/QH13" not in text

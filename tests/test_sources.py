@@ -1,0 +1,42 @@
+"""The true source of a passage, and copies of one document served once from the cleanest."""
+
+from __future__ import annotations
+
+from index.duplicates import canonical_copies
+from index.models import Chunk, DocumentInfo
+from index.sources import COMPILATION_TYPE, cited_source, mark_compilations
+
+
+def doc(doc_id: str, number: str | None) -> DocumentInfo:
+    return DocumentInfo(doc_id, doc_id, number, None, None, None, None, None, (), "h", 1, 1)
+
+
+def test_cited_source_reads_the_compiled_heading() -> None:
+    section = "Chương III > Điều 5.2.LQ.56 (Điều 56 Luật số 58/2010/QH12) > Khoản 1"
+    assert cited_source(section) == "Điều 56 Luật số 58/2010/QH12"
+    assert cited_source("Chương I > Điều 3 > Khoản 2") is None
+
+
+def test_compilation_loses_its_header_number_and_its_passages_get_their_law() -> None:
+    docs = {"vien-chuc.md": doc("vien-chuc.md", "52/2014/QH13"), "nd.md": doc("nd.md", "1/2026/NĐ-CP")}
+    sections = [f"Điều 5.2.LQ.{n} (Điều {n} Luật số 58/2010/QH12)" for n in (1, 2, 3)]
+    chunks = [Chunk(i, "vien-chuc.md", "x", s, 0, 1) for i, s in enumerate(sections)]
+    chunks.append(Chunk(9, "nd.md", "x", "Điều 3", 0, 1))
+    marked, sources = mark_compilations(docs, chunks)
+    assert marked["vien-chuc.md"].number is None and marked["vien-chuc.md"].compilation
+    assert marked["vien-chuc.md"].doc_type == COMPILATION_TYPE
+    assert "52/2014/QH13" in marked["vien-chuc.md"].cites  # still found by that number
+    assert sources[1] == "Điều 2 Luật số 58/2010/QH12" and 3 not in sources
+    assert marked["nd.md"].number == "1/2026/NĐ-CP"
+
+
+def test_cleanest_copy_is_served_and_others_are_its_copies() -> None:
+    clean = "Nhà giáo giảng dạy trong các cơ sở giáo dục mầm non, trường tiểu học. " * 20
+    garbled = clean.replace("mầm non", "mâm nọn").replace("tiểu học", "tiêu hoc")
+    docs = {"a.md": doc("a.md", "182/2026/NĐ-CP"), "b.md": doc("b.md", "182/2026/nđ-cp"),
+            "c.md": doc("c.md", "5/2026/TT-BGDĐT")}
+    texts = {"a.md": garbled, "b.md": clean, "c.md": "Thông tư khác hẳn."}
+    common = {"nhà", "giáo", "giảng", "dạy", "trong", "các", "cơ", "sở", "dục", "mầm",
+              "non", "trường", "tiểu", "học"}
+    served = canonical_copies(docs, texts, lambda w: 50 if w in common else 1)
+    assert served == {"b.md": ("a.md",)}

@@ -33,10 +33,14 @@ _HEADING = re.compile(r"^\s*(?:#+\s|Điều\s+\d|Chương\s|Mục\s+\d)", re.IGN
 _LONG_UNIT = 420
 
 # What kind of figure a question asks for, and how a clause states it.
-_ASKS_FIGURE = re.compile(r"\b(bao nhieu|may|muc|ty le|toi da|toi thieu|bao lau|khi nao)\b")
+_DATE = re.compile(r"ngày\s+\d{1,2}(?:\s+tháng\s+\d{1,2})?|\d{1,2}/\d{1,2}/\d{4}|\d+\s*ngày")
+_ASKS_FIGURE = re.compile(
+    r"\b(bao nhieu|may|muc|ty le|toi da|toi thieu|bao lau|khi nao|ngay nao|thoi diem|han chot)\b"
+)
 _FIGURE_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"phan tram|%|ty le"), re.compile(r"\d\s*%|phần trăm")),
-    (re.compile(r"\bngay\b"), re.compile(r"\d+\s*ngày")),
+    (re.compile(r"ngay nao|khi nao|thoi diem|tu bao gio|han chot|thoi han"), _DATE),
+    (re.compile(r"\bngay\b"), re.compile(r"\d+\s*ngày|ngày\s+\d")),
     (re.compile(r"\btuan\b"), re.compile(r"\d+\s*tuần")),
     (re.compile(r"\bthang\b|bao lau"), re.compile(r"\d+\s*tháng")),
     (re.compile(r"\bnam\b|bao lau"), re.compile(r"\d+\s*năm")),
@@ -47,7 +51,21 @@ _FIGURE_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"tien|dong|luong|phi"), re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn)")),
 )
 _ANY_FIGURE = re.compile(r"\d")
-FIGURE_BONUS = 0.35
+# "bao nhiêu phút", "mấy người", "tối đa mấy nhiệm kỳ": the counted noun follows the question word.
+_COUNTED = re.compile(r"\b(bao nhieu|may|toi da|toi thieu)\s+(\w+)")
+_NOT_A_UNIT = frozenset("phan la thi duoc tien co khong va hay de cho ma nua roi".split())
+
+
+class _Folded:
+    """A pattern matched against the tone-mark-free form of a text."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(fold(text))
+FIGURE_BONUS = 0.6
+LEAD_IN_FACTOR = 0.6
 FACET_BONUS = 0.35
 CONFLICT_FACTOR = 0.5
 HEADING_FACTOR = 0.4
@@ -128,9 +146,14 @@ class QueryTerms:
         self.bigrams = {f"{a}_{b}": 0.5 * idf(f"{a}_{b}") for a, b in bigrams}
         self.facets = question_facets(question)
         folded = " ".join(typed)
-        self.figure: re.Pattern[str] | None = None
+        self.figure: re.Pattern[str] | _Folded | None = None
         self.asks_figure = bool(_ASKS_FIGURE.search(folded))
-        if self.asks_figure:
+        counted = _COUNTED.search(folded)
+        if counted and counted.group(2) not in _NOT_A_UNIT:  # "bao nhieu phut" -> "180 phút"
+            self.figure = _Folded(
+                rf"\d[\d.,]*\s*(?:\([^)]{{1,20}}\)\s*)?{re.escape(counted.group(2))}\b"
+            )
+        elif self.asks_figure:
             for asked, stated in _FIGURE_KINDS:
                 if asked.search(folded):
                     self.figure = stated
@@ -152,6 +175,7 @@ def _score_units(terms: QueryTerms, candidates: list[_Unit], texts: list[str]) -
         bags.append((set(words), set(lead_words), _bigrams(words), _bigrams(lead_words)))
     n = len(candidates)
     local_df = {t: sum(t in w or t in lw for w, lw, _, _ in bags) for t in terms.weights}
+    local_bi = {b: sum(b in bi or b in lbi for _, _, bi, lbi in bags) for b in terms.bigrams}
     scores = []
     for (words, lead, bi, lead_bi), unit, text in zip(bags, candidates, texts, strict=True):
         score = 0.0
@@ -162,10 +186,9 @@ def _score_units(terms: QueryTerms, candidates: list[_Unit], texts: list[str]) -
             elif term in lead:
                 score += weight * local
         for bigram, weight in terms.bigrams.items():
-            if bigram in bi:
-                score += weight
-            elif bigram in lead_bi:
-                score += weight
+            local = 1.0 + math.log((n + 1) / (local_bi[bigram] + 1))
+            if bigram in bi or bigram in lead_bi:
+                score += weight * local
         full = text + " " + (unit.chunk.text[unit.lead[0] : unit.lead[1]] if unit.lead else "")
         if terms.figure is not None and terms.figure.search(full):
             score *= 1 + FIGURE_BONUS
@@ -175,6 +198,8 @@ def _score_units(terms: QueryTerms, candidates: list[_Unit], texts: list[str]) -
         score *= (1 + FACET_BONUS * match) * CONFLICT_FACTOR**conflict
         if _HEADING.match(text):
             score *= HEADING_FACTOR
+        elif text.rstrip().endswith(":"):  # a lead-in alone states nothing; its điểm do
+            score *= LEAD_IN_FACTOR
         scores.append(score)
     return scores
 

@@ -143,7 +143,6 @@ def passage_features(
                 cands.fused.get(pos, 0.0),
                 float(rank_of.get(pos, len(rank_of))),
                 float(cands.lexical[pos]) / top_bm25,
-                float(cands.lexical[pos]),
                 dense,
                 dense - top_dense if cands.dense else NAN,
                 _coverage(view.unigrams, words, view.idf),

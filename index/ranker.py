@@ -3,8 +3,9 @@
 ``ranker.txt`` is a LightGBM lambdarank model over :data:`index.features.PASSAGE_FEATURES`;
 ``abstain.json`` holds two logistic models over :data:`index.features.QUESTION_FEATURES`,
 one for the BM25-only phase and one with dense vectors, each with the threshold chosen when it
-was trained. Both are written by ``scripts/train_ranker.py`` (seeded, reproducible). Their
-version is part of the index signature, so a retrained model never mixes with old features.
+was trained. Both are written by ``scripts/train_ranker.py`` (seeded, reproducible). They
+work on features computed at question time, so a retrained model needs no reindex; a model
+whose feature list differs from the code's is refused (the engine then keeps fusion order).
 """
 
 from __future__ import annotations

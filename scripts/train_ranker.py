@@ -52,7 +52,7 @@ from index.settings import load_index_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 7
-MAX_FALSE_ABSTAIN = 0.02
+MAX_FALSE_ABSTAIN = 0.01
 # The question features the abstain model uses (chosen for their held-apart separation;
 # the rest are kept for analysis).
 ABSTAIN_FEATURES = (

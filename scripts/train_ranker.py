@@ -232,7 +232,12 @@ def main(argv: list[str] | None = None) -> int:
         features = ABSTAIN_FEATURES + (DENSE_QUESTION_FEATURES if mode == "hybrid" else ())
         models[mode] = fit_abstain(x, y, features)
     ABSTAIN_FILE.write_text(
-        json.dumps({"models": models}, ensure_ascii=False, indent=1), encoding="utf-8"
+        json.dumps(
+            {"embedding": settings.embedding.backend, "models": models},
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
     )
     report: dict = {"train_groups": len(groups), "held_out": {}}
     for mode in modes:

@@ -44,8 +44,9 @@ def mark_compilations(
     for doc_id in names & docs.keys():
         doc = docs[doc_id]
         cites = doc.cites if not doc.number else tuple(dict.fromkeys((doc.number, *doc.cites)))
-        out[doc_id] = replace(
-            doc, number=None, doc_type=COMPILATION_TYPE, compilation=True, cites=cites
+        out[doc_id] = replace(  # the header's dates are the header law's, not the passages'
+            doc, number=None, doc_type=COMPILATION_TYPE, compilation=True, cites=cites,
+            issued=None, effective=None,
         )
     sources = {
         pos: source

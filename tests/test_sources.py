@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from index.duplicates import canonical_copies
 from index.models import Chunk, DocumentInfo
 from index.sources import COMPILATION_TYPE, cited_source, mark_compilations
@@ -18,13 +20,15 @@ def test_cited_source_reads_the_compiled_heading() -> None:
 
 
 def test_compilation_loses_its_header_number_and_its_passages_get_their_law() -> None:
-    docs = {"vien-chuc.md": doc("vien-chuc.md", "52/2014/QH13"), "nd.md": doc("nd.md", "1/2026/NĐ-CP")}
+    header = replace(doc("vien-chuc.md", "52/2014/QH13"), issued="2014-11-26")
+    docs = {"vien-chuc.md": header, "nd.md": doc("nd.md", "1/2026/NĐ-CP")}
     sections = [f"Điều 5.2.LQ.{n} (Điều {n} Luật số 58/2010/QH12)" for n in (1, 2, 3)]
     chunks = [Chunk(i, "vien-chuc.md", "x", s, 0, 1) for i, s in enumerate(sections)]
     chunks.append(Chunk(9, "nd.md", "x", "Điều 3", 0, 1))
     marked, sources = mark_compilations(docs, chunks)
     assert marked["vien-chuc.md"].number is None and marked["vien-chuc.md"].compilation
     assert marked["vien-chuc.md"].doc_type == COMPILATION_TYPE
+    assert marked["vien-chuc.md"].issued is None  # the header law's date is not the passages' 
     assert "52/2014/QH13" in marked["vien-chuc.md"].cites  # still found by that number
     assert sources[1] == "Điều 2 Luật số 58/2010/QH12" and 3 not in sources
     assert marked["nd.md"].number == "1/2026/NĐ-CP"

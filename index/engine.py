@@ -328,11 +328,9 @@ class Engine:
 
     def _view(self, cands: Candidates) -> QuestionView:
         """The question's terms for the features (cached on the candidates)."""
-        view = getattr(cands, "_view", None)
-        if view is None:
-            view = QuestionView(cands.question, self._state.lexical.idf)
-            cands._view = view  # type: ignore[attr-defined]
-        return view
+        if cands.view is None:
+            cands.view = QuestionView(cands.question, self._state.lexical.idf)
+        return cands.view
 
     def answer(
         self, query: str, *, passages: int = 3, mode: str | None = None, k: int = 10

@@ -74,6 +74,8 @@ class Candidates:
     mentioning: set[int] = field(default_factory=set)
     unknown_number: bool = False
     no_tone: bool = False
+    view: QuestionView | None = None
+    """The question's terms as features compare them (built on first use)."""
 
 
 class QuestionView:

@@ -90,8 +90,9 @@ class QuestionView:
         self.bigrams = list(
             dict.fromkeys(f"{a}_{b}" for a, b in zip(content, content[1:], strict=False))
         )
-        self.idf = idf
-        self.max_idf = max((idf(w) for w in self.unigrams), default=1.0) or 1.0
+        weights = {t: idf(t) for t in (*self.unigrams, *self.bigrams)}
+        self.idf = lambda token: weights[token] if token in weights else idf(token)
+        self.max_idf = max((weights[w] for w in self.unigrams), default=1.0) or 1.0
 
 
 def _coverage(terms: list[str], present: set[str], idf) -> float:  # noqa: ANN001

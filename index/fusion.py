@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from index.textnorm import fold, syllables
 
@@ -18,6 +19,7 @@ def weighted_rrf(rankings: Sequence[tuple[Sequence[int], float]], k: int = 60) -
     return fused
 
 
+@lru_cache(maxsize=50_000)  # passages come back query after query; texts are the keys
 def shingles(text: str) -> frozenset[str]:
     """Tone-mark-free syllable bigrams of a passage, for near-duplicate detection."""
     words = syllables(fold(text))
@@ -54,7 +56,12 @@ def collapse(
         sig = shingles(text_of(position))
         group = group_of(position)
         for _, copies, other_sig, other_group in kept:
-            if other_group != group and sig and _jaccard(sig, other_sig) >= threshold:
+            if other_group == group or not sig:
+                continue
+            small, large = sorted((len(sig), len(other_sig)))
+            if small < threshold * large:  # Jaccard <= small/large: cannot reach the threshold
+                continue
+            if _jaccard(sig, other_sig) >= threshold:
                 copies.append(position)
                 break
         else:

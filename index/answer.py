@@ -34,6 +34,7 @@ _LONG_UNIT = 420
 
 # What kind of figure a question asks for, and how a clause states it.
 _DATE = re.compile(r"ngày\s+\d{1,2}(?:\s+tháng\s+\d{1,2})?|\d{1,2}/\d{1,2}/\d{4}|\d+\s*ngày")
+_DURATION = re.compile(r"\d+\s*(?:ngày|tuần|tháng|năm|giờ|phút)")
 _ASKS_FIGURE = re.compile(
     r"\b(bao nhieu|may|muc|ty le|toi da|toi thieu|bao lau|khi nao|ngay nao|thoi diem|han chot)\b"
 )
@@ -42,8 +43,9 @@ _FIGURE_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"ngay nao|khi nao|thoi diem|tu bao gio|han chot|thoi han"), _DATE),
     (re.compile(r"\bngay\b"), re.compile(r"\d+\s*ngày|ngày\s+\d")),
     (re.compile(r"\btuan\b"), re.compile(r"\d+\s*tuần")),
-    (re.compile(r"\bthang\b|bao lau"), re.compile(r"\d+\s*tháng")),
-    (re.compile(r"\bnam\b|bao lau"), re.compile(r"\d+\s*năm")),
+    (re.compile(r"bao lau|thoi han|thoi gian"), _DURATION),
+    (re.compile(r"\bthang\b"), re.compile(r"\d+\s*tháng")),
+    (re.compile(r"\bnam\b"), re.compile(r"\d+\s*năm")),
     (re.compile(r"\btiet\b"), re.compile(r"\d+\s*tiết")),
     (re.compile(r"\bgio\b"), re.compile(r"\d+\s*giờ")),
     (re.compile(r"\bdiem\b"), re.compile(r"\d+(?:[,.]\d+)?\s*điểm")),
@@ -64,7 +66,7 @@ class _Folded:
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(fold(text))
-FIGURE_BONUS = 0.6
+FIGURE_BONUS = 1.0
 LEAD_IN_FACTOR = 0.6
 FACET_BONUS = 0.35
 CONFLICT_FACTOR = 0.5

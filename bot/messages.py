@@ -63,7 +63,7 @@ NO_ANSWER = (
     "hoặc tra theo số hiệu bằng /vanban."
 )
 ANSWER_HEADER = "📌 <b>Đoạn trả lời sát nhất</b>"
-OTHER_HEADER = "📚 <b>Trong văn bản khác</b>"
+OTHER_HEADER = "📚 <b>Các đoạn liên quan khác</b>"
 MORE_HEADER = "🔎 <b>Các đoạn liên quan tiếp theo</b> (từ {start})"
 NO_MORE = "Không còn đoạn liên quan nào khác."
 SOURCE = "📄 Nguồn: {source}"

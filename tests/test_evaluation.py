@@ -204,3 +204,20 @@ def test_calibrate_finds_threshold_separating_null_questions() -> None:
     assert best["abstain_f1"] == 1.0
     assert 0.3 < best["threshold"] <= 0.6
     assert calibrate(outcomes[:2]) == []
+
+
+def test_first_message_and_bold_span_are_scored_from_the_answer() -> None:
+    from index.models import Answer, Span
+
+    right = make_hit("1. Mức 20% cho nhân viên.\n\n6. Mức 45% cho nhà giáo mầm non.")
+    other = make_hit("Nội dung khác.", doc_id="b.md")
+    result = make_result([right, other])
+    wrong_bold = Span(0, ((0, 25),), "1. Mức 20% cho nhân viên.", "khoản")
+    answer = Answer("q", (right, other), (wrong_bold, None), False, None, result)
+    outcome = score(q("45% cho nhà giáo"), answer)
+    assert outcome.answer_rank == 1  # hit@1 calls it solved ...
+    assert outcome.in_message and not outcome.in_span  # ... but the bold line is wrong
+    declined = Answer("q", (), (), True, "low_confidence", result)
+    assert score(q("45% cho nhà giáo"), declined).in_message is False
+    metrics = summarize([outcome])
+    assert metrics["first@msg"] == 1.0 and metrics["span@1"] == 0.0

@@ -50,21 +50,20 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 def question_facets(question: str) -> dict[str, set[str]]:
     """Facet values a question names, e.g. {"role": {"nha_giao"}, "level": {"mam_non"}}."""
-    folded = fold(question)
-    found: dict[str, set[str]] = {}
-    for facet, values in FACETS.items():
-        hits = {v for v, (asked, _) in values.items() if _compiled(asked).search(folded)}
-        if hits:
-            found[facet] = hits
-    return found
+    return _facets(question, asked=True)
 
 
 def text_facets(text: str) -> dict[str, set[str]]:
     """Facet values a passage or clause names."""
+    return _facets(text, asked=False)
+
+
+def _facets(text: str, asked: bool) -> dict[str, set[str]]:
     folded = fold(text)
+    side = 0 if asked else 1
     found: dict[str, set[str]] = {}
     for facet, values in FACETS.items():
-        hits = {v for v, (_, stated) in values.items() if _compiled(stated).search(folded)}
+        hits = {v for v, patterns in values.items() if _compiled(patterns[side]).search(folded)}
         if hits:
             found[facet] = hits
     return found

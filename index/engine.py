@@ -492,11 +492,7 @@ class Engine:
         text = state.texts.get(chunk.doc_id, "")
         if not key:
             return text if len(text) <= 4000 else chunk.text
-        same = [
-            state.chunks[p]
-            for p in state.by_doc.get(chunk.doc_id, [])
-            if (article_of(state.chunks[p].section) or state.chunks[p].section) == key
-        ]
+        same = self._article_chunks(chunk, state)
         start = min(c.start for c in same)
         end = max(c.end for c in same)
         return plain_text(text[start:end]) if text else chunk.text

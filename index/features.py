@@ -125,14 +125,16 @@ def passage_features(
     state,
     view: QuestionView,  # noqa: ANN001
 ) -> np.ndarray:
-    """One row of :data:`PASSAGE_FEATURES` per candidate position, in the given order."""
+    """One row of :data:`PASSAGE_FEATURES` per candidate position.
+
+    ``positions`` are the best fused candidates in fused order (``Engine.order`` passes them
+    so), which is what the ``fused_rank`` feature records.
+    """
     top_bm25 = float(max((cands.lexical[p] for p in positions), default=0.0)) or 1.0
     top_dense = max(cands.dense.values()) if cands.dense else NAN
     floor_dense = min(cands.dense.values()) if cands.dense else NAN
-    ranked = sorted(cands.fused, key=lambda p: -cands.fused[p])
-    rank_of = {p: i for i, p in enumerate(ranked[: max(len(positions), 100)])}
     rows = []
-    for pos in positions:
+    for rank, pos in enumerate(positions):
         chunk = state.chunks[pos]
         doc = state.docs[chunk.doc_id]
         words, bigrams, head_words, facets = _passage_view(state, pos)
@@ -144,7 +146,7 @@ def passage_features(
         rows.append(
             (
                 cands.fused.get(pos, 0.0),
-                float(rank_of.get(pos, len(rank_of))),
+                float(rank),
                 float(cands.lexical[pos]) / top_bm25,
                 dense,
                 dense - top_dense if cands.dense else NAN,

@@ -251,20 +251,6 @@ def identity(hit: Hit) -> str:
     return "number:" + number_key(hit.doc.number) if hit.doc.number else hit.doc.doc_id
 
 
-def other_documents(hits: Sequence[Hit], first: Hit, limit: int) -> list[Hit]:
-    """Up to limit hits after the first, one per document (copies count as one document)."""
-    chosen: list[Hit] = []
-    seen = {first.doc.doc_id, identity(first), *first.copies}
-    for hit in hits:
-        if len(chosen) >= limit:
-            break
-        if hit.doc.doc_id in seen or identity(hit) in seen:
-            continue
-        chosen.append(hit)
-        seen.update((hit.doc.doc_id, identity(hit), *hit.copies))
-    return chosen
-
-
 def next_passages(hits: Sequence[Hit], first: Hit, limit: int) -> list[Hit]:
     """Up to limit further hits in rank order: the runner-up passage of the same document
     before a weaker one of another document, but never a copy of a passage already shown."""

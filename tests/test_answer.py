@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.answer import build_answer, choose_span, other_documents, units
+from index.answer import build_answer, choose_span, next_passages, units
 from index.models import Chunk, DocumentInfo, Hit, SearchResult
 
 ARTICLE_3 = [
@@ -80,15 +80,16 @@ def test_abstained_search_gives_an_empty_answer_with_its_reason() -> None:
     assert answer.passages == () and answer.span is None
 
 
-def test_other_passages_come_from_other_documents() -> None:
+def test_further_passages_follow_the_ranking_but_skip_copies() -> None:
     a, b, c = doc("a.md"), doc("b.md", "5/2026/TT-BGDĐT"), doc("c.md", None)
 
-    def hit(d: DocumentInfo, i: int) -> Hit:
-        return Hit(Chunk(i, d.doc_id, "x", "", 0, 1), d, 1.0 / i)
+    def hit(d: DocumentInfo, i: int, text: str = "") -> Hit:
+        return Hit(Chunk(i, d.doc_id, text or f"đoạn {i}", "", 0, 1), d, 1.0 / i)
 
-    hits = [hit(a, 1), hit(a, 2), hit(b, 3), hit(b, 4), hit(c, 5)]
-    assert [h.chunk.chunk_id for h in other_documents(hits, hits[0], 2)] == [3, 5]
-    # A second file with the same số hiệu is a copy of the first document, not another one.
+    hits = [hit(a, 1), hit(a, 2), hit(b, 3), hit(c, 5)]
+    assert [h.chunk.chunk_id for h in next_passages(hits, hits[0], 2)] == [2, 3]
+    # A second file with the same số hiệu is a copy of the first document, not another one,
+    # and a passage with the same text as one already shown is not shown twice.
     copy = doc("copy-of-a.md", "182/2026/nđ-cp")
-    hits = [hit(a, 1), hit(copy, 2), hit(c, 5)]
-    assert [h.chunk.chunk_id for h in other_documents(hits, hits[0], 2)] == [5]
+    hits = [hit(a, 1), hit(copy, 2), hit(b, 3, "đoạn 1"), hit(c, 5)]
+    assert [h.chunk.chunk_id for h in next_passages(hits, hits[0], 2)] == [5]

@@ -29,7 +29,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
-from index.engine import RERANK_DEPTH, Engine  # noqa: E402
+from index.engine import RERANK_DEPTH, Engine, IndexMismatch, IndexMissing  # noqa: E402
 from index.evaluation import (  # noqa: E402
     Question,
     contains_answer,
@@ -48,7 +48,7 @@ from index.features import (  # noqa: E402
 from index.features import passage_features as features_of  # noqa: E402
 from index.models import Hit  # noqa: E402
 from index.ranker import ABSTAIN_FILE, RANKER_FILE, AbstainModel, Ranker  # noqa: E402
-from index.settings import load_index_settings  # noqa: E402
+from index.settings import ConfigError, load_index_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 7
@@ -201,7 +201,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--public-index", type=Path, help="its BM25 index folder")
     parser.add_argument("--json", type=Path, default=ROOT / "eval" / "results" / "ranker.json")
     args = parser.parse_args(argv)
+    if args.public and not args.public_index:
+        parser.error("--public cần --public-index (thư mục chỉ mục BM25 của bộ dữ liệu đó)")
     logging.basicConfig(level=logging.WARNING)
+    try:
+        return train_and_report(args)
+    except (ConfigError, IndexMissing, IndexMismatch) as exc:
+        print(f"lỗi: {exc}", file=sys.stderr)
+        return 2
+
+
+def train_and_report(args: argparse.Namespace) -> int:
+    """Train on the train half, write the models, report on the held-out half."""
     settings = load_index_settings(args.config).with_dirs(None, args.index)
     settings = replace(settings, retrieval=replace(settings.retrieval, learned_ranker=False))
     if args.backend:

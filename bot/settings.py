@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
+from index.access import AccessSettings, access_settings
 from index.settings import (
     ConfigError,
     IndexSettings,
@@ -111,6 +112,8 @@ class Settings:
     index: IndexSettings
     bot: BotSettings
     config_path: Path
+    access: AccessSettings = field(default_factory=AccessSettings)
+    """Which chats and users read which collections (the ``access:`` section)."""
     token: str | None = field(default=None, repr=False)
 
     @property
@@ -188,9 +191,11 @@ def load_settings(path: Path, env: dict[str, str] | None = None) -> Settings:
     data = read_config(path)
     base = path.resolve().parent
     token = (env.get(TOKEN_ENV) or "").strip() or None
+    index = index_settings(data, base)
     return Settings(
-        index=index_settings(data, base),
+        index=index,
         bot=bot_settings(data.get("bot"), base, env),
         config_path=path.resolve(),
+        access=access_settings(data.get("access"), index.documents_dir),
         token=token,
     )

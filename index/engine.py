@@ -15,10 +15,11 @@ from typing import Any
 import numpy as np
 
 from index import references, store
+from index.access import EVERYTHING, Access, Readable
 from index.answer import build_answer
 from index.builder import embed_text, signature
 from index.chunking import article_of, plain_text
-from index.docnumbers import parse_reference
+from index.docnumbers import NumberRef, parse_reference, ref_matches
 from index.embedders import Embedder, make_embedder
 from index.features import Candidates, QuestionView, passage_features, question_features
 from index.fusion import collapse, coverage, weighted_rrf
@@ -155,7 +156,13 @@ class Engine:
 
     # ----------------------------------------------------------------- search
     def search(
-        self, query: str, k: int | None = None, *, mode: str | None = None, offset: int = 0
+        self,
+        query: str,
+        k: int | None = None,
+        *,
+        mode: str | None = None,
+        offset: int = 0,
+        access: Access = EVERYTHING,
     ) -> SearchResult:
         """Rank passages for a question.
 
@@ -168,12 +175,14 @@ class Engine:
             k: How many hits to return (default ``retrieval.top_k``).
             mode: "hybrid", "dense" or "bm25" (default ``retrieval.mode``).
             offset: Skip this many hits (for "Xem thêm" pages).
+            access: What the reader may read: other passages are never candidates.
         """
         started = time.perf_counter()
         cfg = self.settings.retrieval
         k = k or cfg.top_k
         state = self._state
-        cands = self.candidates(query, mode=mode, wanted=max(cfg.candidates, offset + 3 * k))
+        wanted = max(cfg.candidates, offset + 3 * k)
+        cands = self.candidates(query, mode=mode, wanted=wanted, access=access)
         if cands is None or not cands.fused:
             question = normalize_line(query)[:MAX_QUERY_CHARS]
             used = self._effective_mode(mode or cfg.mode)
@@ -203,7 +212,7 @@ class Engine:
                         ]
                     )
                 ),
-                superseded_by=state.replaced.get(p),
+                superseded_by=_replacement(state, p, access),
                 source=state.sources.get(p),
             )
             for p, copies in grouped[offset : offset + k]
@@ -221,10 +230,18 @@ class Engine:
         )
 
     def candidates(
-        self, query: str, *, mode: str | None = None, wanted: int | None = None
+        self,
+        query: str,
+        *,
+        mode: str | None = None,
+        wanted: int | None = None,
+        access: Access = EVERYTHING,
     ) -> Candidates | None:
         """First stage: passages found by BM25 and the dense index, fused, with number
-        references applied and copies removed (None for a question with no words)."""
+        references applied and copies removed (None for a question with no words).
+
+        Only passages ``access`` may read are candidates: BM25 scores of the others are masked
+        and the dense index searches readable ids only, before the top ``wanted`` are taken."""
         cfg = self.settings.retrieval
         mode = self._effective_mode(mode or cfg.mode)
         wanted = wanted or cfg.candidates
@@ -236,6 +253,9 @@ class Engine:
         if cfg.restore_tone_marks and state.tones is not None and not has_tone_marks(question):
             restored = state.tones.restore(question)
         lexical_scores = state.lexical.scores(self._lexical_query(question, restored))
+        allowed = None if access.everything else state.readable_for(access)
+        if allowed is not None:
+            lexical_scores = np.where(allowed.positions, lexical_scores, 0).astype(np.float32)
         rankings: list[tuple[list[int], float]] = []
         if mode in ("bm25", "hybrid"):
             rankings.append((_top(lexical_scores, wanted), cfg.bm25_weight))
@@ -248,7 +268,7 @@ class Engine:
             if mode == "dense":
                 weight = 1.0
             if weight > 0:
-                dense = self._dense_scores(restored or question, wanted, state)
+                dense = self._dense_scores(restored or question, wanted, state, allowed)
                 similarity = max(dense.values()) if dense else None
                 rankings.append((sorted(dense, key=lambda p: -dense[p]), weight))
         cands = Candidates(
@@ -257,22 +277,28 @@ class Engine:
         )
         refs = parse_reference(question) if cfg.number_boost else []
         cands.named = references.named_documents(state, refs) if refs else set()
-        cands.unknown_number = (
-            bool(refs) and not cands.named and not references.cited_anywhere(state, refs)
-        )
+        if allowed is not None:
+            cands.named &= allowed.docs
+        cands.unknown_number = bool(refs) and not cands.named and not _cited(state, refs, allowed)
         fused = cands.fused
         if cands.named:
             self._boost(fused, cands.named, question, lexical_scores, state)
         elif refs and not cands.unknown_number:
             cands.mentioning = references.mentioning(state, refs)
+            if allowed is not None:
+                cands.mentioning = {p for p in cands.mentioning if allowed.positions[p]}
             for pos in cands.mentioning:  # passages that cite the number the question names
                 fused[pos] = (
                     fused.get(pos, 0.0) + NUMBER_BOOST / 2 + float(lexical_scores[pos]) / 1000
                 )
         for pos in state.replaced.keys() & fused.keys():  # findable, but below current texts
-            fused[pos] *= SUPERSEDED_FACTOR
+            if _replacement(state, pos, access):
+                fused[pos] *= SUPERSEDED_FACTOR
         for pos in state.hidden & fused.keys():  # copies are served from their cleanest copy
             del fused[pos]
+        if allowed is not None:  # nothing unreadable, whatever boosted it
+            for pos in [p for p in fused if not allowed.positions[p]]:
+                del fused[pos]
         return cands
 
     def order(self, cands: Candidates) -> tuple[list[int], dict[int, float], np.ndarray | None]:
@@ -333,14 +359,20 @@ class Engine:
         return cands.view
 
     def answer(
-        self, query: str, *, passages: int = 3, mode: str | None = None, k: int = 10
+        self,
+        query: str,
+        *,
+        passages: int = 3,
+        mode: str | None = None,
+        k: int = 10,
+        access: Access = EVERYTHING,
     ) -> Answer:
         """The first answer message for a question: passages, bold span, or abstain.
 
         The bot, the console and ``scripts/ask.py`` all render this, so they never disagree.
         ``answer.result`` holds the full ranking (k hits) for paging and measurement.
         """
-        result = self.search(query, k=max(k, passages), mode=mode)
+        result = self.search(query, k=max(k, passages), mode=mode, access=access)
         state = self._state
         return build_answer(
             result,
@@ -376,11 +408,14 @@ class Engine:
             query += [t for t in query_tokens(restored, expand_abbreviations) if t.startswith("~")]
         return query
 
-    def _dense_scores(self, question: str, wanted: int, state: Snapshot) -> dict[int, float]:
-        """Cosine of the nearest passages by position (empty without vectors)."""
+    def _dense_scores(
+        self, question: str, wanted: int, state: Snapshot, allowed: Readable | None = None
+    ) -> dict[int, float]:
+        """Cosine of the nearest (readable) passages by position (empty without vectors)."""
         if state.vectors is None or self.embedder is None or len(state.vectors) == 0:
             return {}
-        scores, ids = state.vectors.search(self.embedder.embed_query(question), wanted)
+        only = allowed.selector if allowed is not None else None
+        scores, ids = state.vectors.search(self.embedder.embed_query(question), wanted, only)
         return {
             state.position[int(i)]: float(s)
             for s, i in zip(scores, ids, strict=True)
@@ -438,55 +473,73 @@ class Engine:
         return 0.5 * uni + 0.5 * coverage(bigrams, passage, state.lexical.idf)
 
     # ----------------------------------------------------------------- documents
-    def documents(self) -> list[DocumentInfo]:
-        """All documents, newest issue date first (undated last)."""
+    def documents(self, access: Access = EVERYTHING) -> list[DocumentInfo]:
+        """All documents the reader may read, newest issue date first (undated last)."""
         hidden = self._state.hidden_docs
-        docs = [d for d in self._state.docs.values() if d.doc_id not in hidden]
+        docs = [
+            d
+            for d in self._state.docs.values()
+            if d.doc_id not in hidden and access.reads(d.doc_id)
+        ]
         return sorted(docs, key=lambda d: (d.issued or "", d.title), reverse=True)
 
-    def document(self, doc_id: str) -> DocumentInfo | None:
-        """One document by its path, or None."""
-        return self._state.docs.get(doc_id)
+    def document(self, doc_id: str, access: Access = EVERYTHING) -> DocumentInfo | None:
+        """One document by its path, or None (also when the reader may not read it)."""
+        return self._state.docs.get(doc_id) if access.reads(doc_id) else None
 
-    def find_by_number(self, text: str) -> list[DocumentInfo]:
+    def find_by_number(self, text: str, access: Access = EVERYTHING) -> list[DocumentInfo]:
         """Documents whose own number matches a loosely typed reference ("nghi quyet 29")."""
-        found = references.find_by_number(self._state, text)
+        found = [d for d in references.find_by_number(self._state, text) if access.reads(d.doc_id)]
         return [d for d in found if d.doc_id not in self._state.hidden_docs] or found
 
-    def citing(self, text: str) -> list[DocumentInfo]:
+    def citing(self, text: str, access: Access = EVERYTHING) -> list[DocumentInfo]:
         """Documents that cite a loosely typed number (also one the collection does not hold)."""
         found = references.citing_documents(self._state, parse_reference(normalize_line(text)))
-        return [d for d in found if d.doc_id not in self._state.hidden_docs]
+        return [
+            d for d in found if d.doc_id not in self._state.hidden_docs and access.reads(d.doc_id)
+        ]
 
-    def cited_by(self, doc_id: str) -> list[DocumentInfo]:
+    def cited_by(self, doc_id: str, access: Access = EVERYTHING) -> list[DocumentInfo]:
         """Other documents that cite this document's number."""
+        if not access.reads(doc_id):
+            return []
         found = references.cited_by(self._state, doc_id)
-        return [d for d in found if d.doc_id not in self._state.hidden_docs]
+        return [
+            d for d in found if d.doc_id not in self._state.hidden_docs and access.reads(d.doc_id)
+        ]
 
-    def chunk(self, chunk_id: int) -> Chunk | None:
+    def chunk(self, chunk_id: int, access: Access = EVERYTHING) -> Chunk | None:
         """A passage by its id (ids stay stable while its document is unchanged)."""
         position = self._state.position.get(chunk_id)
-        return None if position is None else self._state.chunks[position]
+        if position is None:
+            return None
+        chunk = self._state.chunks[position]
+        return chunk if access.reads(chunk.doc_id) else None
 
-    def passage(self, chunk_id: int) -> Hit | None:
-        """A passage by its id with its document and true source (None once it is gone)."""
+    def passage(self, chunk_id: int, access: Access = EVERYTHING) -> Hit | None:
+        """A passage by its id with its document and true source (None once it is gone, and
+        for a reader who may not read it: the same answer, so its existence is not told)."""
         state = self._state
         position = state.position.get(chunk_id)
         if position is None:
             return None
         chunk = state.chunks[position]
         doc = state.docs.get(chunk.doc_id)
-        if doc is None:
+        if doc is None or not access.reads(doc.doc_id):
             return None
-        return Hit(chunk, doc, 0.0, doc.copies, state.replaced.get(position),
+        return Hit(chunk, doc, 0.0, doc.copies, _replacement(state, position, access),
                    state.sources.get(position))
 
-    def chunks(self, doc_id: str) -> list[Chunk]:
-        """Passages of one document in reading order."""
+    def chunks(self, doc_id: str, access: Access = EVERYTHING) -> list[Chunk]:
+        """Passages of one document in reading order (none for a reader who may not read it)."""
+        if not access.reads(doc_id):
+            return []
         return [self._state.chunks[p] for p in self._state.by_doc.get(doc_id, [])]
 
-    def article_text(self, chunk: Chunk) -> str:
-        """The whole article (Điều) or section that contains a passage."""
+    def article_text(self, chunk: Chunk, access: Access = EVERYTHING) -> str:
+        """The whole article (Điều) or section that contains a passage ("" when unreadable)."""
+        if not access.reads(chunk.doc_id):
+            return ""
         state = self._state
         key = article_of(chunk.section) or chunk.section
         text = state.texts.get(chunk.doc_id, "")
@@ -496,6 +549,27 @@ class Engine:
         start = min(c.start for c in same)
         end = max(c.end for c in same)
         return plain_text(text[start:end]) if text else chunk.text
+
+
+def _replacement(state: Snapshot, position: int, access: Access) -> str | None:
+    """The number that replaced a passage's text, when the reader may read the replacing
+    document's collection (otherwise the reader is not told, and the passage not demoted)."""
+    number = state.replaced.get(position)
+    if number is None or access.everything:
+        return number
+    return number if access.allows(state.replaced_in.get(position, "")) else None
+
+
+def _cited(state: Snapshot, refs: list[NumberRef], allowed: Readable | None) -> bool:
+    """True when a (readable) document cites one of the numbers."""
+    if allowed is None:
+        return references.cited_anywhere(state, refs)
+    return any(
+        ref_matches(ref, cite)
+        for doc_id in allowed.docs
+        for cite in state.docs[doc_id].cites
+        for ref in refs
+    )
 
 
 _NUMBERISH = re.compile(r"\d")

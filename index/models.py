@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def collection_of(doc_id: str) -> str:
+    """The collection of a document: the first folder of its path, "" for a top-level file."""
+    head, sep, _ = doc_id.partition("/")
+    return head if sep else ""
+
+
 @dataclass(frozen=True)
 class Extracted:
     """Text pulled out of one file, before chunking.
@@ -58,6 +64,13 @@ class DocumentInfo:
     cited by the document and article each heading names, never by a number of its own."""
     copies: tuple[str, ...] = ()
     """doc_ids of other files holding the same document (served from this one)."""
+
+    @property
+    def collection(self) -> str:
+        """The collection holding the document: the first folder of its path ("" for a file
+        directly in the documents folder). Derived from ``doc_id``, so indexes built before
+        collections existed need no rebuild."""
+        return collection_of(self.doc_id)
 
 
 @dataclass(frozen=True)

@@ -128,14 +128,17 @@ _REPLACES = (
 _CANDIDATE = re.compile(r"thay thế|hết\s+hiệu\s+lực|bãi bỏ", re.IGNORECASE)
 
 
-def superseded_numbers(docs: dict[str, DocumentInfo], chunks: list[Chunk]) -> dict[str, str]:
-    """Number key of each text that a passage of the collection replaces -> the replacing number.
+def superseded_numbers(
+    docs: dict[str, DocumentInfo], chunks: list[Chunk]
+) -> dict[str, tuple[str, str]]:
+    """Number key of each text that a passage of the collection replaces -> (the replacing
+    number, the collection of the document saying so).
 
     The replacing text is the passage's source (the document, or the decree an article of a
     codification comes from). Only explicit sentences count; a codification's notes that an
     article "được bãi bỏ bởi ..." are not read as replacing whole documents.
     """
-    replaced: dict[str, str] = {}
+    replaced: dict[str, tuple[str, str]] = {}
     for chunk in chunks:
         if not _CANDIDATE.search(chunk.text):
             continue
@@ -149,7 +152,7 @@ def superseded_numbers(docs: dict[str, DocumentInfo], chunks: list[Chunk]) -> di
                 for number in find_numbers(match.group(1)):
                     key = number_key(number)
                     if key != own and "/" in number:
-                        replaced.setdefault(key, replacing)
+                        replaced.setdefault(key, (replacing, docs[chunk.doc_id].collection))
     return replaced
 
 
@@ -160,8 +163,11 @@ def source_number(chunk: Chunk, doc: DocumentInfo) -> str | None:
     return match.group(1) if match else doc.number
 
 
-def replaced_passages(docs: dict[str, DocumentInfo], chunks: list[Chunk]) -> dict[int, str]:
-    """Position of each passage whose source text the collection replaced -> replacing number."""
+def replaced_passages(
+    docs: dict[str, DocumentInfo], chunks: list[Chunk]
+) -> dict[int, tuple[str, str]]:
+    """Position of each passage whose source text the collection replaced -> (replacing
+    number, collection of the replacing document: only its readers are told)."""
     replaced = superseded_numbers(docs, chunks)
     if not replaced:
         return {}

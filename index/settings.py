@@ -268,7 +268,9 @@ def read_config(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_index_settings(path: Path, allowed_extra: tuple[str, ...] = ("bot",)) -> IndexSettings:
+def load_index_settings(
+    path: Path, allowed_extra: tuple[str, ...] = ("bot", "access")
+) -> IndexSettings:
     """Load the engine settings from a config file, refusing unknown top-level keys."""
     data = read_config(path)
     for key in data:

@@ -6,7 +6,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from index import store
+from index.access import Access, Readable, readable
 from index.duplicates import canonical_copies
 from index.lexical import LexicalIndex
 from index.models import Chunk, DocumentInfo
@@ -15,6 +18,9 @@ from index.sources import mark_compilations
 from index.textnorm import fold
 from index.tones import ToneRestorer
 from index.vectors import VectorIndex
+
+MAX_CACHED_ACCESS = 64
+"""Distinct accesses whose readable sets a build keeps (few: one per combination of grants)."""
 
 
 @dataclass
@@ -42,6 +48,24 @@ class Snapshot:
     hidden_docs: frozenset[str] = frozenset()
     feature_cache: dict[int, tuple] = field(default_factory=dict)
     """Per-passage folded words and facets for the ranker's features, filled on first use."""
+    replaced_in: dict[int, str] = field(default_factory=dict)
+    """Position of a passage from a replaced text -> collection of the replacing document
+    (readers who cannot read that collection are not told of the replacement)."""
+    readable: dict[Access, Readable] = field(default_factory=dict)
+    """What each access seen so far may read in this build (see :meth:`readable_for`)."""
+
+    def readable_for(self, access: Access) -> Readable:
+        """The readable documents and positions of this build for an access (cached)."""
+        found = self.readable.get(access)
+        if found is None:
+            ids = np.fromiter((c.chunk_id for c in self.chunks), np.int64, len(self.chunks))
+            found = readable(access, self.docs, self.by_doc, ids)
+            if self.vectors is not None:
+                found.selector = self.vectors.selector(found.chunk_ids)
+            if len(self.readable) > MAX_CACHED_ACCESS:
+                self.readable.clear()
+            self.readable[access] = found
+        return found
 
 
 def load_verified(folder: Path, nprobe: int) -> Snapshot:
@@ -74,10 +98,11 @@ def load_snapshot(folder: Path, nprobe: int) -> Snapshot:
     vectors = VectorIndex.load(faiss_path, nprobe) if faiss_path.exists() else None
     lexical = LexicalIndex.load(folder / "bm25")
     docs, sources = mark_compilations(docs, chunks)
-    served = canonical_copies(docs, texts, lambda w: lexical.df.get(_token(w), 0))
+    served = _copies_by_collection(docs, texts, lexical)
     hidden_docs = frozenset(d for copies in served.values() for d in copies)
     for doc_id, copies in served.items():
         docs[doc_id] = replace(docs[doc_id], copies=copies)
+    replacements = replaced_passages(docs, chunks)
     return Snapshot(
         build_id=manifest["build_id"],
         manifest=manifest,
@@ -92,11 +117,24 @@ def load_snapshot(folder: Path, nprobe: int) -> Snapshot:
         tones=ToneRestorer.load(folder / "tones.json")
         if (folder / "tones.json").exists()
         else None,
-        replaced=replaced_passages(docs, chunks),
+        replaced={p: number for p, (number, _) in replacements.items()},
+        replaced_in={p: collection for p, (_, collection) in replacements.items()},
         sources=sources,
         hidden=frozenset(p for d in hidden_docs for p in by_doc.get(d, [])),
         hidden_docs=hidden_docs,
     )
+
+
+def _copies_by_collection(
+    docs: dict[str, DocumentInfo], texts: dict[str, str], lexical: LexicalIndex
+) -> dict[str, tuple[str, ...]]:
+    """Copies of one document served once, within each collection only: a copy in another
+    collection stays a document of its own, so a public copy never names an internal one."""
+    served: dict[str, tuple[str, ...]] = {}
+    for name in sorted({d.collection for d in docs.values()}):
+        members = {k: d for k, d in docs.items() if d.collection == name}
+        served.update(canonical_copies(members, texts, lambda w: lexical.df.get(_token(w), 0)))
+    return served
 
 
 def _token(syllable: str) -> str:

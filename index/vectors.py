@@ -9,6 +9,7 @@ for one vector at a time than spreading it over cores.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
@@ -17,6 +18,15 @@ import numpy as np
 from index.settings import RetrievalSettings
 
 faiss.omp_set_num_threads(1)
+
+
+@dataclass(frozen=True)
+class IdFilter:
+    """A FAISS id selector with the bitmap it reads (kept alive with it)."""
+
+    selector: faiss.IDSelector
+    bitmap: np.ndarray
+    count: int
 
 
 class VectorIndex:
@@ -95,13 +105,42 @@ class VectorIndex:
             np.ascontiguousarray(vectors, dtype=np.float32), np.ascontiguousarray(ids, np.int64)
         )
 
-    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (scores, chunk ids) for one query vector; ids of -1 are padding."""
+    def search(
+        self, query: np.ndarray, k: int, only: IdFilter | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, chunk ids) for one query vector; ids of -1 are padding.
+
+        ``only`` (from :meth:`selector`) restricts the search to some chunk ids inside FAISS,
+        so k readable vectors come back whenever k exist. An IVF index then probes more lists
+        (``nprobe / share``) so that as many readable vectors are scanned as without it.
+        """
         if len(self) == 0:
             return np.zeros(0, np.float32), np.zeros(0, np.int64)
-        scores, ids = self.index.search(query.reshape(1, -1).astype(np.float32), min(k, len(self)))
+        vector = query.reshape(1, -1).astype(np.float32)
+        params = None
+        if only is not None:
+            if only.count == 0:
+                return np.zeros(0, np.float32), np.zeros(0, np.int64)
+            if self.approximate:
+                share = only.count / len(self)
+                nprobe = min(self.index.nlist, int(np.ceil(self.index.nprobe / max(share, 1e-6))))
+                params = faiss.SearchParametersIVF(sel=only.selector, nprobe=nprobe)
+            else:
+                params = faiss.SearchParameters(sel=only.selector)
+        scores, ids = self.index.search(vector, min(k, len(self)), params=params)
         keep = ids[0] >= 0
         return scores[0][keep], ids[0][keep]
+
+    @staticmethod
+    def selector(ids: np.ndarray) -> IdFilter:
+        """An id filter for :meth:`search` (a bitmap over chunk ids: one bit per id)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        size = int(ids.max()) + 1 if len(ids) else 1
+        bits = np.zeros(size, dtype=bool)
+        bits[ids] = True
+        bitmap = np.packbits(bits, bitorder="little")
+        selector = faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap))  # n in bytes
+        return IdFilter(selector, bitmap, len(ids))
 
     def save(self, path: Path) -> None:
         """Write the index to a file."""

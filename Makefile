@@ -1,7 +1,8 @@
 # Two commands on a fresh machine:  `make run`  (console chat or Telegram bot)  and  `make test`.
 # Both create .venv and install what they need first (torch's CPU build before anything else),
 # and the system tools for scans and old Word files (Tesseract with its Vietnamese model,
-# antiword, catdoc): with apt when missing and running as root, else one line naming them.
+# antiword, catdoc) and the PostgreSQL server the replica tests start (tests/pg.py): with apt
+# when missing and running as root, else one line naming them.
 PY ?= python3
 # Where torch comes from. The default suits an index that serves the CPU build as torch==2.13.0;
 # on a stock PyPI server that pulls several GB of CUDA libraries, so a server uses (docs/DEPLOY.md)
@@ -21,7 +22,7 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.$(if $(EXTRAS),[$(EXTRAS)])'
 	touch $@
 
-SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-vie antiword catdoc
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-vie antiword catdoc postgresql
 
 .PHONY: install sysdeps run test eval bench reindex
 install: sysdeps $(BIN)/.installed
@@ -32,6 +33,7 @@ sysdeps:
 	tesseract --list-langs 2>/dev/null | grep -qx vie || missing="$$missing tesseract-ocr-vie"; \
 	command -v antiword >/dev/null 2>&1 || missing="$$missing antiword"; \
 	command -v catdoc >/dev/null 2>&1 || missing="$$missing catdoc"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing system packages:$$missing"; \

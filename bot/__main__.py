@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from bot import messages
+from bot.db import password_of
 from bot.redact import install
 from bot.settings import Settings, load_settings
 from index.settings import ConfigError
@@ -70,7 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.verbose:
         for noisy in ("httpx", "bm25s", "faiss.loader"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
-    secrets = install([settings.token, os.environ.get(settings.bot.webhook_secret_env)])
+    secrets = install(
+        [
+            settings.token,
+            os.environ.get(settings.bot.webhook_secret_env),
+            password_of(settings.bot.database_url),
+        ]
+    )
     if settings.token:
         try:
             return run_bot(settings)

@@ -27,7 +27,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import commands, messages
+from bot import commands, messages, replicas
+from bot.db import masked
 from bot.formatting import esc
 from bot.handlers import admin, ask, common, documents, uploads
 from bot.jobs import complete_dense, in_daemon_thread, needs_dense, open_or_build
@@ -88,6 +89,7 @@ def _register(app: App) -> None:
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     new = filters.UpdateType.MESSAGE
+    app.add_handler(TypeHandler(Update, replicas.claim), group=-2)  # once across replicas
     app.add_handler(TypeHandler(Update, common.gate), group=-1)
     app.add_handlers(
         [
@@ -124,12 +126,15 @@ async def post_init(app: App) -> None:
     """Open the engine (building a quick index if needed) and the journal; set the menu."""
     settings = settings_of(app)
     embedder = app.bot_data.get(EMBEDDER_KEY)
-    engine = await asyncio.to_thread(open_or_build, settings.index, embedder)
-    journal = await asyncio.to_thread(Journal, settings.bot.journal_path)
+    journal = await asyncio.to_thread(Journal, settings.bot.database)
+    engine = await asyncio.to_thread(open_or_build, settings.index, embedder, database=journal.db)
     state = BotState(settings=settings, engine=engine, journal=journal, embedder=embedder)
     app.bot_data[STATE_KEY] = state
     await app.bot.set_my_commands([BotCommand(n, text) for n, text in commands.telegram_menu()])
-    background = [("follow", _follow_published_builds(state))]
+    background = [
+        ("follow", _follow_published_builds(state)),
+        ("updates", replicas.forget_old_updates(state)),
+    ]
     if settings.bot.journal_retention_days:
         background.append(("purge", _purge_journal(state)))
     if needs_dense(settings.index, engine, embedder):
@@ -147,11 +152,12 @@ async def post_init(app: App) -> None:
         stats["chunks"],
         stats["embedded_chunks"],
         mode,
-        settings.bot.journal_path,
+        masked(settings.bot.database),
     )
 
 
-RELOAD_EVERY_S = 30.0
+RELOAD_EVERY_S = 10.0
+"""How often every replica looks for a build published by another process (well under 30 s)."""
 PURGE_EVERY_S = 86400.0
 
 
@@ -190,6 +196,7 @@ async def _complete_dense(state: BotState) -> None:
                 state.engine,
                 state.embedder,
                 cancel=state.stopping,
+                database=state.journal.db,
             )
         except Exception:
             logger.exception("could not complete the dense index; answering with BM25 only")

@@ -2,23 +2,31 @@
 
 Questions keep being answered from the live engine while a build runs; the new build is
 swapped in with ``engine.reload()`` when it is published.
+
+Every build runs under two locks: the index folder's file lock (processes on one machine) and,
+with PostgreSQL, the database's advisory lock (replicas on several machines that share the
+index folder), so a /reindex or an upload builds once whichever replica received it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from index.builder import BuildCancelled, BuildReport, build_index
 from index.embedders import Embedder
 from index.engine import Engine
 from index.settings import IndexSettings
 from index.store import BuildLocked, IndexMismatch, IndexMissing
+
+if TYPE_CHECKING:
+    from bot.db import Database
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +39,22 @@ __all__ = [
     "complete_dense",
     "needs_dense",
     "open_or_build",
+    "shared_build",
 ]
 
 RETRY_LOCKED_S = 30.0
 """A dense build deferred because another build holds the lock is retried this often."""
+
+
+def shared_build(database: Database | None, settings: IndexSettings, **kwargs: Any) -> BuildReport:
+    """:func:`~index.builder.build_index` under the database's build lock as well.
+
+    Raises:
+        BuildLocked: another process or replica is building (file or database lock).
+    """
+    guard = database.build_lock() if database is not None else contextlib.nullcontext()
+    with guard:
+        return build_index(settings, **kwargs)
 
 
 def open_or_build(
@@ -43,10 +63,12 @@ def open_or_build(
     progress: Progress | None = None,
     on_build: Callable[[], None] | None = None,
     on_wait: Callable[[], None] | None = None,
+    database: Database | None = None,
 ) -> Engine:
     """Open the index, first building a quick BM25-only one when it is missing or stale.
 
     While another process holds the build lock, waits for it (``on_wait`` is called once).
+    ``database`` adds its build lock (replicas sharing the index folder build once).
     """
     try:
         return Engine.open(settings, embedder=embedder)
@@ -60,7 +82,9 @@ def open_or_build(
     told = False
     while True:
         try:
-            build_index(settings, full=full, embed=False, embedder=embedder, progress=progress)
+            shared_build(
+                database, settings, full=full, embed=False, embedder=embedder, progress=progress
+            )
         except BuildLocked:
             if not told:
                 if on_wait:
@@ -137,6 +161,7 @@ def complete_dense(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     retry_s: float = RETRY_LOCKED_S,
+    database: Database | None = None,
 ) -> BuildReport | None:
     """Embed what the quick build left out, then swap the new build into the engine.
 
@@ -149,7 +174,9 @@ def complete_dense(
     stop = cancel or threading.Event()
     while True:
         try:
-            report = build_index(settings, embedder=embedder, progress=progress, cancel=stop)
+            report = shared_build(
+                database, settings, embedder=embedder, progress=progress, cancel=stop
+            )
         except BuildCancelled:
             logger.info("dense build stopped; the vectors embedded so far are kept")
             return None

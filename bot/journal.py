@@ -1,7 +1,12 @@
-"""SQLite journal of questions, their top hits, abstain decisions, latency and feedback.
+"""The journal of questions, their top hits, abstain decisions, latency and feedback.
+
+It lives in the shared database (:mod:`bot.db`): a SQLite file by default, PostgreSQL when
+``bot.database_url`` is set, so that every replica of the bot logs to, and reads /thongke and
+feedback from, the same tables. The journal also claims each Telegram update once
+(:meth:`Journal.claim_update`), which is how replicas avoid answering it twice.
 
 Plain synchronous code (one connection guarded by a lock); the bot calls it through
-``asyncio.to_thread`` so the event loop never waits on the disk.
+``asyncio.to_thread`` so the event loop never waits on the disk or the network.
 
 Writing never raises: a write that fails (disk full, locked or read-only database) is kept in
 a bounded in-memory backlog and retried with the next write, or dropped when the backlog is
@@ -12,8 +17,6 @@ of each incident once, for the administrators' chat.
 from __future__ import annotations
 
 import logging
-import sqlite3
-import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -23,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.db import Database, masked, write_errors
 from index.models import SearchResult
 
 logger = logging.getLogger(__name__)
@@ -30,49 +34,12 @@ logger = logging.getLogger(__name__)
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 """Times in exports carry this zone (ISO 8601 with +07:00), whatever the server's clock."""
 
-WRITE_ERRORS = (sqlite3.Error, OSError, ValueError)
-"""What a failing write raises: disk full / I/O (sqlite3.OperationalError), bad text."""
+WRITE_ERRORS = write_errors()
+"""What a failing write raises: disk full / I/O (sqlite3.OperationalError), a lost
+PostgreSQL connection (psycopg.OperationalError), bad text."""
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS questions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    ts REAL NOT NULL,
-    user_id INTEGER,
-    chat_id INTEGER,
-    chat_type TEXT,
-    question TEXT NOT NULL,
-    abstained INTEGER NOT NULL,
-    evidence REAL,
-    mode TEXT,
-    latency_ms REAL,
-    n_hits INTEGER NOT NULL,
-    feedback INTEGER,
-    feedback_user INTEGER,
-    feedback_ts REAL
-);
-CREATE TABLE IF NOT EXISTS hits (
-    question_id INTEGER NOT NULL REFERENCES questions(id),
-    rank INTEGER NOT NULL,
-    doc_id TEXT NOT NULL,
-    section TEXT,
-    score REAL,
-    PRIMARY KEY (question_id, rank)
-);
-CREATE TABLE IF NOT EXISTS actions (
-    ts REAL NOT NULL,
-    user_id INTEGER,
-    action TEXT NOT NULL,
-    detail TEXT
-);
-CREATE INDEX IF NOT EXISTS questions_ts ON questions(ts);
-CREATE TABLE IF NOT EXISTS votes (
-    question_id INTEGER NOT NULL REFERENCES questions(id),
-    user_id INTEGER NOT NULL,
-    value INTEGER NOT NULL,
-    ts REAL NOT NULL,
-    PRIMARY KEY (question_id, user_id)
-);
-"""
+UPDATE_IDS_KEPT_S = 2 * 86400.0
+"""Telegram re-delivers an update for at most a day; claimed update ids are kept twice that."""
 
 EXPORT_COLUMNS = (
     "id",
@@ -110,38 +77,37 @@ class Journal:
 
     BACKLOG = 1000
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        with self._db:  # votes stored before the votes table existed
-            self._db.execute(
-                "INSERT OR IGNORE INTO votes (question_id, user_id, value, ts)"
-                " SELECT id, COALESCE(feedback_user, 0), feedback, COALESCE(feedback_ts, ts)"
-                " FROM questions WHERE feedback IN (1, -1)"
-            )
+    def __init__(self, target: str | Path) -> None:
+        """Open (creating or upgrading the schema) a SQLite file or a ``postgresql://`` URL."""
+        self.db = Database(target)
+        self.target = target
+        self._lock = self.db.lock
         self._backlog: deque[tuple[str, tuple[Any, ...], list[tuple[Any, ...]]]] = deque()
         self._failed = 0
         self._dropped = 0
         self._incident: str | None = None
         self._unreported: str | None = None
 
+    def __repr__(self) -> str:
+        return f"Journal({masked(self.target)})"
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None when the journal lives in PostgreSQL."""
+        return None if self.db.backend == "postgresql" else Path(self.target)
+
     def close(self) -> None:
-        """Write what the backlog still holds (if the disk allows), then close the database."""
+        """Write what the backlog still holds (if the database allows), then close it."""
         with self._lock:
             if self._backlog:
                 try:
-                    with self._db:
+                    with self.db.transaction():
                         for item in self._backlog:
                             self._insert(*item)
                     self._backlog.clear()
                 except WRITE_ERRORS:
                     logger.warning("journal closed with %d rows unwritten", len(self._backlog))
-            self._db.close()
+            self.db.close()
 
     def log_question(
         self,
@@ -179,7 +145,7 @@ class Journal:
         """Write the backlog, then this row; on failure keep the row for the next write."""
         with self._lock:
             try:
-                with self._db:
+                with self.db.transaction():
                     for item in self._backlog:
                         self._insert(*item)
                     new_id = self._insert(kind, row, hits)
@@ -201,17 +167,18 @@ class Journal:
 
     def _insert(self, kind: str, row: tuple[Any, ...], hits: list[tuple[Any, ...]]) -> int:
         if kind == "action":
-            self._db.execute(
+            self.db.execute(
                 "INSERT INTO actions (ts, user_id, action, detail) VALUES (?,?,?,?)", row
             )
             return 0
-        cur = self._db.execute(
-            "INSERT INTO questions (ts, user_id, chat_id, chat_type, question, abstained,"
-            " evidence, mode, latency_ms, n_hits) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            row,
+        qid = int(
+            self.db.execute(
+                "INSERT INTO questions (ts, user_id, chat_id, chat_type, question, abstained,"
+                " evidence, mode, latency_ms, n_hits) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                row,
+            ).fetchone()[0]
         )
-        qid = int(cur.lastrowid or 0)
-        self._db.executemany(
+        self.db.executemany(
             "INSERT INTO hits (question_id, rank, doc_id, section, score) VALUES (?,?,?,?,?)",
             [(qid, *hit) for hit in hits],
         )
@@ -232,7 +199,7 @@ class Journal:
     def question(self, qid: int) -> str | None:
         """The text of a logged question."""
         with self._lock:
-            row = self._db.execute("SELECT question FROM questions WHERE id=?", (qid,)).fetchone()
+            row = self.db.execute("SELECT question FROM questions WHERE id=?", (qid,)).fetchone()
         return row[0] if row else None
 
     def set_feedback(
@@ -246,19 +213,23 @@ class Journal:
         if user_id is None:
             return False
         with self._lock:
-            row = self._db.execute("SELECT chat_id FROM questions WHERE id=?", (qid,)).fetchone()
+            try:
+                row = self.db.execute("SELECT chat_id FROM questions WHERE id=?", (qid,)).fetchone()
+            except WRITE_ERRORS:
+                logger.warning("could not read question %d", qid, exc_info=True)
+                return False
             if row is None or (chat_id is not None and row[0] is not None and row[0] != chat_id):
                 return False
             now = time.time()
             try:
-                with self._db:
-                    self._db.execute(
+                with self.db.transaction():
+                    self.db.execute(
                         "INSERT INTO votes (question_id, user_id, value, ts) VALUES (?,?,?,?)"
                         " ON CONFLICT(question_id, user_id) DO UPDATE"
                         " SET value=excluded.value, ts=excluded.ts",
                         (qid, user_id, value, now),
                     )
-                    self._db.execute(
+                    self.db.execute(
                         "UPDATE questions SET feedback=(SELECT SUM(value) FROM votes"
                         " WHERE question_id=?), feedback_user=?, feedback_ts=? WHERE id=?",
                         (qid, user_id, now, qid),
@@ -271,7 +242,7 @@ class Journal:
     def feedback(self, qid: int) -> int | None:
         """The feedback stored for a question."""
         with self._lock:
-            row = self._db.execute("SELECT feedback FROM questions WHERE id=?", (qid,)).fetchone()
+            row = self.db.execute("SELECT feedback FROM questions WHERE id=?", (qid,)).fetchone()
         return row[0] if row else None
 
     def log_action(self, user_id: int | None, action: str, detail: str = "") -> None:
@@ -285,29 +256,31 @@ class Journal:
         today = midnight.timestamp()
         week = (midnight - timedelta(days=6)).timestamp()
         with self._lock:
-            q = self._db.execute
-            total = q("SELECT COUNT(*) FROM questions").fetchone()[0]
-            n_today = q("SELECT COUNT(*) FROM questions WHERE ts>=?", (today,)).fetchone()[0]
+            q = self.db.execute
+            total = int(q("SELECT COUNT(*) FROM questions").fetchone()[0])
+            n_today = int(q("SELECT COUNT(*) FROM questions WHERE ts>=?", (today,)).fetchone()[0])
             n_week, answered = q(
                 "SELECT COUNT(*), COALESCE(SUM(1-abstained),0) FROM questions WHERE ts>=?",
                 (week,),
             ).fetchone()
             up, down = q(
-                "SELECT COALESCE(SUM(value=1),0), COALESCE(SUM(value=-1),0) FROM votes"
+                "SELECT COALESCE(SUM(CASE WHEN value=1 THEN 1 ELSE 0 END),0),"
+                " COALESCE(SUM(CASE WHEN value=-1 THEN 1 ELSE 0 END),0) FROM votes"
             ).fetchone()
             misses = q(
                 "SELECT lower(question), COUNT(*) AS n FROM questions WHERE abstained=1"
                 " GROUP BY lower(question) ORDER BY n DESC, MAX(ts) DESC LIMIT ?",
                 (top_unanswered,),
             ).fetchall()
+        n_week, answered = int(n_week), int(answered)  # PostgreSQL sums are Decimal
         return {
             "total": total,
             "today": n_today,
             "week": n_week,
             "answered_share": (answered / n_week) if n_week else None,
-            "up": up,
-            "down": down,
-            "unanswered": [(text, n) for text, n in misses],
+            "up": int(up),
+            "down": int(down),
+            "unanswered": [(text, int(n)) for text, n in misses],
             "journal_failed": self._failed,
             "journal_dropped": self._dropped,
         }
@@ -316,30 +289,66 @@ class Journal:
         """Delete questions (with their hits and votes) and actions older than ``before``.
 
         The freed pages are returned to the file system (VACUUM), so deleted questions and
-        user ids do not linger in the file. Returns the number of questions deleted.
+        user ids do not linger in the file (PostgreSQL: the dead rows are reclaimed). Returns
+        the number of questions deleted.
         """
         with self._lock:
-            with self._db:
+            with self.db.transaction():
                 old = "SELECT id FROM questions WHERE ts < ?"
-                self._db.execute(f"DELETE FROM hits WHERE question_id IN ({old})", (before,))
-                self._db.execute(f"DELETE FROM votes WHERE question_id IN ({old})", (before,))
-                deleted = self._db.execute("DELETE FROM questions WHERE ts < ?", (before,))
-                self._db.execute("DELETE FROM actions WHERE ts < ?", (before,))
-            count = deleted.rowcount
+                self.db.execute(f"DELETE FROM hits WHERE question_id IN ({old})", (before,))
+                self.db.execute(f"DELETE FROM votes WHERE question_id IN ({old})", (before,))
+                count = self.db.execute("DELETE FROM questions WHERE ts < ?", (before,)).rowcount
+                self.db.execute("DELETE FROM actions WHERE ts < ?", (before,))
             if count:
-                self._db.execute("VACUUM")
+                self.db.vacuum()
         return count
+
+    def claim_update(self, update_id: int, replica: str = "", now: float | None = None) -> bool:
+        """Record that this process handles a Telegram update; False when already claimed.
+
+        Every replica calls this before handling an update, so an update that Telegram
+        re-delivers, or that reaches two replicas, is answered once. When the database cannot
+        be written the update is handled anyway (better twice than never); never raises.
+        """
+        now = time.time() if now is None else now
+        with self._lock:
+            try:
+                with self.db.transaction():
+                    claimed = self.db.execute(
+                        "INSERT INTO processed_updates (update_id, replica, seen_at)"
+                        " VALUES (?,?,?) ON CONFLICT DO NOTHING",
+                        (update_id, replica, now),
+                    ).rowcount
+            except WRITE_ERRORS:  # no journal row is lost: not counted in health
+                logger.warning("could not claim update %d; handling it", update_id, exc_info=True)
+                return True
+        return claimed == 1
+
+    def forget_updates(self, now: float | None = None) -> int:
+        """Delete claimed update ids older than :data:`UPDATE_IDS_KEPT_S`; never raises."""
+        before = (time.time() if now is None else now) - UPDATE_IDS_KEPT_S
+        with self._lock:
+            try:
+                with self.db.transaction():
+                    return int(
+                        self.db.execute(
+                            "DELETE FROM processed_updates WHERE seen_at < ?", (before,)
+                        ).rowcount
+                    )
+            except WRITE_ERRORS:
+                logger.warning("could not delete old update ids", exc_info=True)
+                return 0
 
     def export_rows(self, since: float | None = None) -> Iterator[Sequence[Any]]:
         """Rows for CSV export, oldest first, with the top hit and all hits in one cell."""
         with self._lock:
-            rows = self._db.execute(
+            rows = self.db.execute(
                 "SELECT id, ts, user_id, chat_id, chat_type, question, abstained, evidence, mode,"
                 " latency_ms, feedback FROM questions WHERE ts>=? ORDER BY id",
                 (since or 0.0,),
             ).fetchall()
             hits: dict[int, list[tuple[str, str, float]]] = {}
-            for qid, doc, section, score in self._db.execute(
+            for qid, doc, section, score in self.db.execute(
                 "SELECT question_id, doc_id, section, score FROM hits ORDER BY question_id, rank"
             ):
                 hits.setdefault(qid, []).append((doc, section or "", score))

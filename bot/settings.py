@@ -25,6 +25,7 @@ from index.settings import (
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 BASE_URL_ENV = "TELEGRAM_BASE_URL"
+DATABASE_URL_ENV = "DATABASE_URL"
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 
 
@@ -63,6 +64,9 @@ class BotSettings:
     journal_path: Path = Path("data/journal.sqlite")
     journal_retention_days: int = 0
     """Questions older than this many days are deleted from the journal (daily); 0 keeps all."""
+    database_url: str | None = field(default=None, repr=False)
+    """``postgresql://user:password@host/db`` shared by several bot processes (replicas);
+    None keeps the journal in the SQLite file ``journal_path``. ``DATABASE_URL`` overrides."""
     uploads_dir: str = "uploads"
     """Sub-folder of documents_dir where uploaded files are stored."""
     admin_chat_id: int | None = None
@@ -95,6 +99,11 @@ class BotSettings:
         if base.endswith("/bot"):
             return base[: -len("/bot")] + "/file/bot"
         return base + "/file/bot"
+
+    @property
+    def database(self) -> str | Path:
+        """Where the journal and the shared state live: the PostgreSQL URL or the SQLite file."""
+        return self.database_url or self.journal_path
 
     def is_admin(self, user_id: int | None) -> bool:
         """True for a configured administrator."""
@@ -168,10 +177,17 @@ def bot_settings(data: dict[str, Any] | None, base: Path, env: dict[str, str]) -
         raise ConfigError(
             f"bot.webhook_url: cần một địa chỉ https://, nhận được {settings.webhook_url!r}"
         )
+    database_url = (env.get(DATABASE_URL_ENV) or "").strip() or settings.database_url
+    if database_url is not None and not database_url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(
+            "bot.database_url: cần một địa chỉ postgresql://người_dùng:mật_khẩu@máy/csdl, "
+            f"nhận được {database_url.split('://')[0]!r}://…"
+        )
     journal = settings.journal_path
     return replace(
         settings,
         base_url=base_url,
+        database_url=database_url,
         journal_path=journal if journal.is_absolute() else (base / journal).resolve(),
     )
 

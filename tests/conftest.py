@@ -14,6 +14,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from index.embedders import FakeEmbedder  # noqa: E402
 from index.settings import EmbeddingSettings, IndexSettings  # noqa: E402
+from tests.pg import database, pg_url, postgres_server  # noqa: E402, F401 - fixtures
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"

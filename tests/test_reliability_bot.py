@@ -68,7 +68,7 @@ class FullDisk:
 async def test_full_journal_disk_never_blocks_answers(built: Path, tmp_path: Path) -> None:
     async with running(built, tmp_path) as (api, app):
         journal = app.bot_data[STATE_KEY].journal
-        disk = journal._db = FullDisk(journal._db)
+        disk = journal.db._conn = FullDisk(journal.db._conn)
         for chat in range(21, 26):
             api.send_text(chat, QUESTION)
         for chat in range(21, 26):

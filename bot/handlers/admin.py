@@ -14,11 +14,11 @@ from telegram.ext import ContextTypes
 
 from bot import messages
 from bot.formatting import document_label, esc, source_line
-from bot.handlers.common import clean_input, cut
+from bot.handlers.common import clean_input, cut, reader
 from bot.handlers.documents import choice_keyboard, find_document
-from bot.jobs import ThrottledProgress
+from bot.jobs import ThrottledProgress, shared_build
 from bot.state import BotState, doc_key, state_of
-from index.builder import BuildReport, build_index
+from index.builder import BuildReport
 from index.models import DocumentInfo
 from index.store import BuildLocked, DiskFull
 
@@ -62,7 +62,8 @@ async def run_build(state: BotState, status: Message, *, full: bool = False) -> 
 
         progress = ThrottledProgress(asyncio.get_running_loop(), show)
         report = await asyncio.to_thread(
-            build_index,
+            shared_build,
+            state.journal.db,
             state.settings.index,
             full=full,
             embedder=state.embedder,
@@ -138,8 +139,9 @@ async def xoa(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(messages.XOA_USAGE)
         return
     engine = state_of(context).engine
-    docs = await asyncio.to_thread(engine.documents)
-    found = _matches(docs, await asyncio.to_thread(engine.find_by_number, query), query)
+    access = reader(update, context)  # in a group, what the group may read
+    docs = await asyncio.to_thread(engine.documents, access)
+    found = _matches(docs, await asyncio.to_thread(engine.find_by_number, query, access), query)
     if not found:
         await message.reply_text(messages.XOA_NONE.format(query=esc(cut(query))))
     elif len(found) > 1:
@@ -168,7 +170,9 @@ async def xoa_choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if await refuse_unless_admin(update, context):
         return
     query = update.callback_query
-    doc = await asyncio.to_thread(find_document, state_of(context).engine, query.data.split(":")[1])
+    key = query.data.split(":")[1]
+    engine = state_of(context).engine
+    doc = await asyncio.to_thread(find_document, engine, key, reader(update, context))
     await query.answer()
     if doc is None:
         await update.effective_message.reply_text(messages.DOCUMENT_GONE)
@@ -187,7 +191,8 @@ async def xoa_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await edit(status, messages.XOA_CANCELLED)
         return
     state = state_of(context)
-    doc = await asyncio.to_thread(find_document, state.engine, query.data.split(":")[1])
+    key = query.data.split(":")[1]
+    doc = await asyncio.to_thread(find_document, state.engine, key, reader(update, context))
     path = state.settings.index.documents_dir / doc.doc_id if doc else None
     if doc is None or path is None or not path.exists():
         await edit(status, messages.DOCUMENT_GONE)

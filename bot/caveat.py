@@ -15,8 +15,10 @@ from index.models import Hit
 
 
 def is_bundled(doc_id: str, uploads_dir: str) -> bool:
-    """True for a document of the shipped collection (not an administrator's upload)."""
-    return not doc_id.startswith(uploads_dir.strip("/") + "/")
+    """True for a shipped document (not an administrator's upload, which lives in
+    ``<uploads_dir>/`` or, sent to a collection, in ``<collection>/<uploads_dir>/``)."""
+    folders = doc_id.split("/")[:-1]
+    return uploads_dir.strip("/") not in folders[:2]
 
 
 def transcription_note(hits: Iterable[Hit], uploads_dir: str) -> str | None:

@@ -156,6 +156,11 @@ UPLOAD_EXISTS = (
 )
 UPLOAD_DONE = "✅ Đã thêm “{name}”.\nTiêu đề: {title}\nSố hiệu: {number}\nSố đoạn: {chunks}"
 UPLOAD_FAILED_INDEX = "Tệp “{name}” đã lưu nhưng không đưa được vào chỉ mục: {reason}."
+UPLOAD_COLLECTION = "\nBộ sưu tập: {collection}"
+UPLOAD_BAD_COLLECTION = (
+    "Không nhận tệp: chú thích “{caption}” không phải tên một bộ sưu tập. Để trống chú thích "
+    "để thêm vào bộ sưu tập chung, hoặc ghi đúng một tên: {choices}."
+)
 UPLOAD_CANCELLED = "Đã huỷ. Tệp cũ được giữ nguyên."
 UPLOAD_PENDING_GONE = "Yêu cầu này đã hết hạn, bạn gửi lại tệp nhé."
 BUTTON_REPLACE = "Thay thế"
@@ -224,7 +229,8 @@ HELP_LINES = {
 HELP_COMMANDS_HEADER = "<b>Lệnh</b>"
 HELP_UPLOAD_LINE = (
     "Quản trị viên gửi tệp .pdf (cả bản scan), .doc, .docx, .txt, .md, .html "
-    "hoặc ảnh chụp .jpg, .png để thêm văn bản."
+    "hoặc ảnh chụp .jpg, .png để thêm văn bản (chú thích là tên bộ sưu tập, "
+    "ví dụ noi-bo, để thêm vào bộ sưu tập đó)."
 )
 HELP_CONSOLE = (
     "<b>Cách dùng (dòng lệnh)</b>\n"

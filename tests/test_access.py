@@ -107,7 +107,9 @@ def test_a_replacement_is_told_only_to_readers_of_the_replacing_document(engine:
     manager = [h for h in engine.search(question, k=5).hits if h.doc.number == REPLACED_NUMBER]
     assert manager[0].superseded_by == INTERNAL_DECISION
     teacher = [
-        h for h in engine.search(question, k=5, access=PUBLIC).hits if h.doc.number == REPLACED_NUMBER
+        h
+        for h in engine.search(question, k=5, access=PUBLIC).hits
+        if h.doc.number == REPLACED_NUMBER
     ]
     assert teacher and teacher[0].superseded_by is None
     chunk_id = teacher[0].chunk.chunk_id
@@ -134,9 +136,7 @@ def test_restricted_reader_still_gets_k_results(tmp_path: Path) -> None:
             encoding="utf-8",
         )
     settings = make_settings(tmp_path, docs)
-    settings = replace(
-        settings, retrieval=RetrievalSettings(candidates=4, learned_ranker=False)
-    )
+    settings = replace(settings, retrieval=RetrievalSettings(candidates=4, learned_ranker=False))
     build_index(settings, embedder=EMBEDDER)
     engine = Engine.open(settings, embedder=EMBEDDER)
     question = "thưởng Tết giáo viên"

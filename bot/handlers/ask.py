@@ -18,9 +18,11 @@ from bot.handlers.common import (
     clean_input,
     is_private,
     notify_admin_chat,
+    reader,
     send_blocks,
 )
 from bot.state import BotState, state_of
+from index.access import EVERYTHING, Access
 from index.engine import Engine
 from index.models import Hit
 
@@ -57,17 +59,19 @@ def answer_keyboard(
     )
 
 
-def page_hits(engine: Engine, query: str, offset: int, passages: int) -> tuple[list[Hit], int]:
+def page_hits(
+    engine: Engine, query: str, offset: int, passages: int, access: Access = EVERYTHING
+) -> tuple[list[Hit], int]:
     """Hits of a page (offset 0: the first answer) and the offset of the next page.
 
     Pages after the first walk the ranking from ``offset`` and skip passages the first answer
-    already showed, so "Xem thêm" never repeats them.
+    already showed, so "Xem thêm" never repeats them. Only what ``access`` reads is ranked.
     """
-    first = list(engine.answer(query, passages=passages).passages)
+    first = list(engine.answer(query, passages=passages, access=access).passages)
     if offset == 0:
         return first, 1
     shown = {h.chunk.chunk_id for h in first}
-    ranked = engine.search(query, k=passages + len(shown), offset=offset).hits
+    ranked = engine.search(query, k=passages + len(shown), offset=offset, access=access).hits
     hits: list[Hit] = []
     consumed = 0
     for i, hit in enumerate(ranked):
@@ -110,7 +114,12 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
             await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
         except TelegramError:
             logger.debug("chat action failed", exc_info=True)
-    reply = await asyncio.to_thread(state.engine.answer, question, passages=limits.answer_passages)
+    reply = await asyncio.to_thread(
+        state.engine.answer,
+        question,
+        passages=limits.answer_passages,
+        access=reader(update, context),
+    )
     result = reply.result
     blocks = answer_blocks(reply, limits.passage_chars)
     if not result.abstained:
@@ -195,7 +204,9 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await query.answer()
     passages = state.settings.bot.answer_passages
-    hits, next_offset = await asyncio.to_thread(page_hits, state.engine, question, offset, passages)
+    hits, next_offset = await asyncio.to_thread(
+        page_hits, state.engine, question, offset, passages, reader(update, context)
+    )
     blocks = more_blocks(hits, offset + 1, state.settings.bot.passage_chars)
     markup = None
     if hits:
@@ -220,12 +231,13 @@ async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     chunk_id = int(query.data.split(":")[1])
     engine = state_of(context).engine
-    hit = engine.passage(chunk_id)
+    access = reader(update, context)
+    hit = engine.passage(chunk_id, access)
     await query.answer()
-    if hit is None:
+    if hit is None:  # gone, or not readable here: the same reply, existence not told
         await update.effective_message.reply_text(messages.SECTION_GONE)
         return
-    text = await asyncio.to_thread(engine.article_text, hit.chunk)
+    text = await asyncio.to_thread(engine.article_text, hit.chunk, access)
     blocks = article_blocks(hit, text, max_messages=ARTICLE_MESSAGES)
     await send_blocks(update.effective_message, blocks)
 

@@ -15,6 +15,7 @@ from bot import commands, messages
 from bot.formatting import pack
 from bot.settings import Settings
 from bot.state import SETTINGS_KEY
+from index.access import Access
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,21 @@ def is_private(update: Update) -> bool:
     """True in a one-to-one chat with the bot."""
     chat = update.effective_chat
     return chat is not None and chat.type == ChatType.PRIVATE
+
+
+def reader(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Access:
+    """What the chat of an update may read (``access:`` section): every engine call that shows
+    content gets it. In a group only the group's grants count, since every member sees the
+    reply; in a private chat the user's (an administrator reads everything)."""
+    settings = settings_from(context)
+    chat, user = update.effective_chat, update.effective_user
+    user_id = user.id if user else None
+    return settings.access.reader(
+        chat.id if chat else None,
+        user_id,
+        private=is_private(update),
+        admin=settings.bot.is_admin(user_id),
+    )
 
 
 async def send_blocks(

@@ -18,8 +18,9 @@ from bot.formatting import (
     esc,
     sections,
 )
-from bot.handlers.common import ARTICLE_MESSAGES, clean_input, cut, send_blocks
+from bot.handlers.common import ARTICLE_MESSAGES, clean_input, cut, reader, send_blocks
 from bot.state import doc_key, state_of
+from index.access import EVERYTHING, Access
 from index.engine import Engine
 from index.models import DocumentInfo, Hit
 
@@ -28,9 +29,12 @@ logger = logging.getLogger(__name__)
 SECTIONS_PER_PAGE = 12
 
 
-def find_document(engine: Engine, key: str) -> DocumentInfo | None:
-    """The document whose short key is given (see :func:`bot.state.doc_key`)."""
-    for doc in engine.documents():
+def find_document(
+    engine: Engine, key: str, access: Access = EVERYTHING
+) -> DocumentInfo | None:
+    """The readable document whose short key is given (see :func:`bot.state.doc_key`); None
+    for an unknown key and for one the reader may not read alike."""
+    for doc in engine.documents(access):
         if doc_key(doc.doc_id) == key:
             return doc
     return None
@@ -51,9 +55,11 @@ def choice_keyboard(docs: list[DocumentInfo], prefix: str) -> InlineKeyboardMark
     )
 
 
-def card_keyboard(engine: Engine, doc: DocumentInfo, page: int) -> InlineKeyboardMarkup | None:
+def card_keyboard(
+    engine: Engine, doc: DocumentInfo, page: int, access: Access = EVERYTHING
+) -> InlineKeyboardMarkup | None:
     """Section buttons of a document card, a page at a time."""
-    items = sections(engine.chunks(doc.doc_id))
+    items = sections(engine.chunks(doc.doc_id, access))
     if not items:
         return None
     key = doc_key(doc.doc_id)
@@ -72,9 +78,11 @@ def card_keyboard(engine: Engine, doc: DocumentInfo, page: int) -> InlineKeyboar
     return InlineKeyboardMarkup(rows)
 
 
-def _card(engine: Engine, doc: DocumentInfo) -> tuple[str, InlineKeyboardMarkup | None]:
-    text = document_card(doc, engine.cited_by(doc.doc_id))
-    markup = card_keyboard(engine, doc, 0)
+def _card(
+    engine: Engine, doc: DocumentInfo, access: Access
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    text = document_card(doc, engine.cited_by(doc.doc_id, access))
+    markup = card_keyboard(engine, doc, 0, access)
     text += "\n\n" + (messages.CARD_SECTIONS if markup else messages.CARD_NO_SECTIONS)
     return text, markup
 
@@ -87,9 +95,10 @@ async def vanban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(messages.VANBAN_USAGE)
         return
     engine = state_of(context).engine
-    found = await asyncio.to_thread(engine.find_by_number, query)
+    access = reader(update, context)
+    found = await asyncio.to_thread(engine.find_by_number, query, access)
     if not found:
-        citing = await asyncio.to_thread(engine.citing, query)
+        citing = await asyncio.to_thread(engine.citing, query, access)
         if citing:
             lines = "\n".join(f"• {document_label(d)}" for d in citing[:15])
             text = messages.VANBAN_ONLY_CITED.format(
@@ -104,7 +113,7 @@ async def vanban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             reply_markup=choice_keyboard(found, "d"),
         )
     else:
-        text, markup = await asyncio.to_thread(_card, engine, found[0])
+        text, markup = await asyncio.to_thread(_card, engine, found[0], access)
         await send_blocks(message, [text], markup)
 
 
@@ -112,12 +121,13 @@ async def show_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """Show the card of the document chosen with a button."""
     query = update.callback_query
     engine = state_of(context).engine
-    doc = await asyncio.to_thread(find_document, engine, query.data.split(":")[1])
+    access = reader(update, context)
+    doc = await asyncio.to_thread(find_document, engine, query.data.split(":")[1], access)
     await query.answer()
     if doc is None:
         await update.effective_message.reply_text(messages.DOCUMENT_GONE)
         return
-    text, markup = await asyncio.to_thread(_card, engine, doc)
+    text, markup = await asyncio.to_thread(_card, engine, doc, access)
     await send_blocks(update.effective_message, [text], markup)
 
 
@@ -126,12 +136,13 @@ async def section_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     query = update.callback_query
     _, key, page = query.data.split(":")
     engine = state_of(context).engine
-    doc = await asyncio.to_thread(find_document, engine, key)
+    access = reader(update, context)
+    doc = await asyncio.to_thread(find_document, engine, key, access)
     await query.answer()
     if doc is None:
         await update.effective_message.reply_text(messages.DOCUMENT_GONE)
         return
-    markup = await asyncio.to_thread(card_keyboard, engine, doc, int(page))
+    markup = await asyncio.to_thread(card_keyboard, engine, doc, int(page), access)
     try:
         await query.edit_message_reply_markup(markup)
     except BadRequest:
@@ -143,15 +154,16 @@ async def show_section(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     query = update.callback_query
     _, key, index = query.data.split(":")
     engine = state_of(context).engine
-    doc = await asyncio.to_thread(find_document, engine, key)
+    access = reader(update, context)
+    doc = await asyncio.to_thread(find_document, engine, key, access)
     await query.answer()
-    chunks = await asyncio.to_thread(engine.chunks, doc.doc_id) if doc else []
+    chunks = await asyncio.to_thread(engine.chunks, doc.doc_id, access) if doc else []
     if doc is None or int(index) >= len(chunks):
         await update.effective_message.reply_text(messages.SECTION_GONE)
         return
     chunk = chunks[int(index)]
-    text = await asyncio.to_thread(engine.article_text, chunk)
-    hit = engine.passage(chunk.chunk_id) or Hit(chunk, doc, 1.0)
+    text = await asyncio.to_thread(engine.article_text, chunk, access)
+    hit = engine.passage(chunk.chunk_id, access) or Hit(chunk, doc, 1.0)
     blocks = article_blocks(hit, text, max_messages=ARTICLE_MESSAGES)
     await send_blocks(update.effective_message, blocks)
 
@@ -159,7 +171,7 @@ async def show_section(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def danhsach(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the documents, newest first, a page at a time."""
     state = state_of(context)
-    docs = await asyncio.to_thread(state.engine.documents)
+    docs = await asyncio.to_thread(state.engine.documents, reader(update, context))
     text, pages = document_list(docs, 0, state.settings.bot.list_page_size)
     await update.effective_message.reply_text(text, reply_markup=_list_keyboard(0, pages))
 
@@ -169,7 +181,7 @@ async def list_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     page = int(query.data.split(":")[1])
     state = state_of(context)
-    docs = await asyncio.to_thread(state.engine.documents)
+    docs = await asyncio.to_thread(state.engine.documents, reader(update, context))
     text, pages = document_list(docs, page, state.settings.bot.list_page_size)
     await query.answer()
     page = min(max(page, 0), pages - 1)

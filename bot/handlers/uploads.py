@@ -23,9 +23,11 @@ from telegram.ext import ContextTypes
 from bot import messages
 from bot.formatting import esc
 from bot.handlers.admin import backup, edit, refuse_unless_admin, run_build
-from bot.handlers.common import unsupported
+from bot.handlers.common import cut, unsupported
 from bot.jobs import ThrottledProgress
+from bot.settings import Settings
 from bot.state import BotState, Pending, state_of
+from index.access import collections_on_disk
 from index.loaders import SUPPORTED_SUFFIXES, IngestError, load_file
 from index.ocr import OcrOptions
 from index.ocr import cache_dir as ocr_cache_dir
@@ -54,6 +56,18 @@ def safe_filename(name: str | None) -> str | None:
     room = MAX_NAME_BYTES - len(suffix.encode("utf-8")) - 1  # cut by bytes, not characters
     stem = stem.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip(" ._-") or "tep"
     return f"{stem}.{suffix}"
+
+
+def upload_folder(settings: Settings, caption: str | None) -> Path | None:
+    """Where an upload is saved: ``documents/<uploads_dir>/`` (the public uploads collection),
+    or ``documents/<collection>/<uploads_dir>/`` when the caption names an existing collection.
+    None when the caption names none (a typo must not make an internal file public)."""
+    wanted = (caption or "").strip()
+    if not wanted or wanted == settings.bot.uploads_dir:
+        return settings.uploads_path
+    if wanted in collections_on_disk(settings.index.documents_dir):
+        return settings.index.documents_dir / wanted / settings.bot.uploads_dir
+    return None
 
 
 def _incoming(message: Message) -> tuple[str | None, int, Document | PhotoSize]:
@@ -93,6 +107,15 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             messages.UPLOAD_TOO_LARGE.format(name=esc(name), size=size_mb, limit=limit_mb)
         )
         return
+    folder = upload_folder(state.settings, message.caption)
+    if folder is None:
+        choices = ", ".join(collections_on_disk(state.settings.index.documents_dir))
+        await message.reply_text(
+            messages.UPLOAD_BAD_COLLECTION.format(
+                caption=esc(cut(message.caption or "")), choices=choices
+            )
+        )
+        return
     status = await message.reply_text(messages.UPLOAD_RECEIVED.format(name=esc(name)))
     token = secrets.token_hex(4)
     staged = state.settings.data_dir / "incoming" / f"{token}-{name}"
@@ -106,7 +129,7 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         staged.unlink(missing_ok=True)
         await edit(status, messages.UPLOAD_REJECTED.format(name=esc(name), reason=esc(exc)))
         return
-    target = state.settings.uploads_path / name
+    target = folder / name
     if target.exists():
         state.pending[token] = Pending(update.effective_user.id, "replace", target, staged)
         buttons = [
@@ -160,15 +183,15 @@ async def _install(state: BotState, status: Message, staged: Path, target: Path,
             status, messages.UPLOAD_FAILED_INDEX.format(name=esc(target.name), reason=esc(reason))
         )
         return
-    await edit(
-        status,
-        messages.UPLOAD_DONE.format(
-            name=esc(target.name),
-            title=esc(doc.title),
-            number=esc(doc.number or messages.NO_NUMBER),
-            chunks=doc.n_chunks,
-        ),
+    text = messages.UPLOAD_DONE.format(
+        name=esc(target.name),
+        title=esc(doc.title),
+        number=esc(doc.number or messages.NO_NUMBER),
+        chunks=doc.n_chunks,
     )
+    if target.parent != state.settings.uploads_path:
+        text += messages.UPLOAD_COLLECTION.format(collection=esc(doc.collection))
+    await edit(status, text)
 
 
 async def upload_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

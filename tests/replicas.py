@@ -41,6 +41,7 @@ class Replica:
         *,
         admin_ids: tuple[int, ...] = (42,),
         manager_ids: tuple[int, ...] = (43,),
+        backend: str = "none",
         extra: str = "",
     ) -> None:
         self.name = name
@@ -51,7 +52,7 @@ class Replica:
         self.config.write_text(
             f"documents_dir: {root / 'docs'}\n"
             f"index_dir: {root / 'index'}\n"
-            "embedding:\n  backend: none\n"
+            f"embedding:\n  backend: {backend}\n"
             "bot:\n"
             f"  admin_ids: [{', '.join(map(str, admin_ids))}]\n"
             f"  manager_ids: [{', '.join(map(str, manager_ids))}]\n"

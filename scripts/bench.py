@@ -4,6 +4,7 @@
     python scripts/bench.py --quick              # a few minutes: 2k/10k chunks, small corpora
     python scripts/bench.py --backend none       # BM25 only (no model)
     python scripts/bench.py --access             # cost of the collection filter at 100k passages
+    python scripts/bench.py --capacity           # bot questions/s at p95 < 1 s, 1 and 2 replicas
 
 Stages (all on real Vietnamese text from ../shared/data):
   1. pipeline: full build_index of a ~2k-document corpus (853 baomoi news articles + the 1,008
@@ -520,7 +521,29 @@ def main(argv: list[str] | None = None) -> int:
         help="only the access filter: search latency over N passages in 20 collections for "
         "readers of all, half and one of them (default 100000; scripts/bench_access.py)",
     )  # fmt: skip
+    parser.add_argument(
+        "--capacity", action="store_true",
+        help="only the bot: questions/s sustained with p95 < 1 s by 1 replica (SQLite, "
+        "PostgreSQL) and 2 replicas (PostgreSQL), real processes on 127.0.0.1",
+    )  # fmt: skip
+    parser.add_argument("--rates", default=None, help="--capacity: offered q/s, e.g. 5,10,20")
+    parser.add_argument("--step-seconds", type=float, default=None, help="--capacity: per rate")
     args = parser.parse_args(argv)
+    if args.capacity:
+        from bench_capacity import RATES, STEP_S, print_capacity_report, run_capacity
+
+        rates = tuple(float(r) for r in args.rates.split(",")) if args.rates else RATES
+        capacity = run_capacity(
+            args.backend or load_index_settings(args.config).embedding.backend,
+            rates=rates,
+            seconds=args.step_seconds or STEP_S,
+        )
+        out = args.json.with_name("capacity.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(capacity, ensure_ascii=False, indent=1), encoding="utf-8")
+        print_capacity_report(capacity)
+        print(f"\nwrote {out}")
+        return 0
     if args.bot:
         from bench_bot import print_bot_report, run_bot_bench
 

@@ -6,6 +6,9 @@ Usage:
     python scripts/reindex.py --full          # rebuild everything
     python scripts/reindex.py --docs DIR --index DIR
     python scripts/reindex.py --no-embed      # BM25 only, fast; vectors added by the next run
+
+With bot.database_url (or DATABASE_URL) set, the build also holds the database's build lock,
+so it never runs at the same time as a /reindex of any bot replica sharing the index folder.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bot import messages  # noqa: E402
+from bot.db import Database, masked, write_errors  # noqa: E402
+from bot.jobs import shared_build  # noqa: E402
 from bot.progress import TqdmProgress  # noqa: E402
-from index.builder import build_index  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
 from index.settings import ConfigError, load_index_settings  # noqa: E402
 from index.store import BuildLocked, DiskFull  # noqa: E402
 
@@ -43,12 +48,21 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = load_index_settings(args.config).with_dirs(args.docs, args.index)
+        database_url = load_settings(args.config).bot.database_url
     except ConfigError as exc:
         print(messages.CONFIG_ERROR.format(error=exc), file=sys.stderr)
         return 2
+    try:
+        database = Database(database_url) if database_url else None
+    except write_errors() as exc:
+        error = f"{masked(database_url or '')}: {exc}"
+        print(messages.SCRIPT_ERROR.format(error=error), file=sys.stderr)
+        return 4
     bars = TqdmProgress()
     try:
-        report = build_index(settings, full=args.full, embed=not args.no_embed, progress=bars)
+        report = shared_build(
+            database, settings, full=args.full, embed=not args.no_embed, progress=bars
+        )
     except BuildLocked:
         print(messages.SCRIPT_BUILD_LOCKED, file=sys.stderr)
         return 3
@@ -58,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         return 4
     finally:
         bars.close()
+        if database is not None:
+            database.close()
     print(
         messages.SCRIPT_REINDEX_DONE.format(
             build_id=report.build_id,

@@ -6,7 +6,10 @@ real PostgreSQL server (tests/pg.py), never a mock.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -19,6 +22,8 @@ from bot.settings import load_settings
 from index.models import SearchResult
 from index.settings import ConfigError
 from index.store import BuildLocked
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # The journal's schema before versioned migrations (user_version 0), as deployed Sở have it.
 OLD_SCHEMA = """
@@ -279,3 +284,24 @@ def test_database_url_from_settings_and_environment(tmp_path: Path) -> None:
     config.write_text("bot:\n  database_url: mysql://bot@db/troly\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="bot.database_url"):
         load_settings(config, env={})
+
+
+def test_reindex_script_takes_the_replicas_build_lock(pg_url: str, corpus: Path) -> None:
+    config = corpus.parent / "config.yaml"
+    config.write_text(
+        f"documents_dir: {corpus}\nindex_dir: {corpus.parent / 'index'}\n"
+        "embedding:\n  backend: none\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "DATABASE_URL": pg_url, "HF_HUB_OFFLINE": "1"}
+    command = [sys.executable, str(ROOT / "scripts" / "reindex.py"), "--config", str(config)]
+    replica = Database(pg_url)
+    try:
+        with replica.build_lock():  # a replica is building
+            held = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert held.returncode == 3, held.stderr
+        assert "Đang có một lượt cập nhật chỉ mục khác" in held.stderr
+        free = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert free.returncode == 0, free.stderr
+    finally:
+        replica.close()

@@ -2,7 +2,7 @@
 
 Real ``python -m bot`` processes in webhook mode (tests/replicas.py) answer questions POSTed to
 them at a fixed offered rate (open loop: a slow bot does not slow the sender), stepping the rate
-up (default 5, 10, 20, 30, 40, 60 q/s, 15 s each). Latency is from the POST to the fake Bot API
+up (default 5, 10, 15, 20, 30, 40 q/s, 15 s each). Latency is from the POST to the fake Bot API
 receiving the answer (sendMessage), both clocks in this process. Set-ups: one replica on SQLite
 (today's deployment), one replica on PostgreSQL, and two replicas on PostgreSQL with the POSTs
 alternated between them (what a reverse proxy does).
@@ -13,6 +13,10 @@ Everything stays on 127.0.0.1: the fake Bot API, the replicas, a throwaway Postg
 vectors, ranking, formatting, the journal write and the update claim. Outgoing rate limiting
 is off (Telegram's own limit, about 30 messages/s per bot, is a separate ceiling). Bounded: a
 step whose p95 passes 3 s ends that set-up.
+
+Besides latency, each step records the CPU time the replicas (and the PostgreSQL server) spent
+per answered question: on a shared machine the saturation rate depends on what else runs, the
+CPU cost per question much less, and capacity per core follows from it.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ QUESTIONS = (
     "thời điểm đánh giá xếp loại chất lượng viên chức",
     "chế độ tập sự của viên chức",
 )
-RATES = (5, 10, 20, 30, 40, 60)
+RATES = (5, 10, 15, 20, 30, 40)
 STEP_S = 15.0
 P95_TARGET_S = 1.0
 GIVE_UP_P95_S = 3.0
@@ -58,7 +62,30 @@ def _build_index(root: Path, backend: str) -> None:
     build_index(load_settings(config, env={}).index)
 
 
-def _step(api: Any, replicas: list[Any], rate: float, seconds: float, first_chat: int) -> dict:
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes and all their children so far."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            for proc in [root, *root.children(recursive=True)]:
+                times = proc.cpu_times()
+                total += times.user + times.system
+        except psutil.Error:
+            continue
+    return total
+
+
+def _step(
+    api: Any,
+    replicas: list[Any],
+    rate: float,
+    seconds: float,
+    first_chat: int,
+    server_pids: tuple[int, ...] = (),
+) -> dict:
     """Offer ``rate`` questions/s for ``seconds``; wait for the answers; latency figures.
 
     POSTs leave on schedule from a pool of senders (a replica slow to accept one does not
@@ -66,6 +93,8 @@ def _step(api: Any, replicas: list[Any], rate: float, seconds: float, first_chat
     """
     n = int(rate * seconds)
     sent: dict[int, float] = {}
+    bot_pids = [r.process.pid for r in replicas]
+    cpu_before = cpu_seconds(bot_pids), cpu_seconds(list(server_pids))
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=64) as senders:
         posts = []
@@ -89,6 +118,8 @@ def _step(api: Any, replicas: list[Any], rate: float, seconds: float, first_chat
             if chat in sent and chat not in answered:
                 answered[chat] = call.at
         time.sleep(0.2)
+    bot_cpu = cpu_seconds(bot_pids) - cpu_before[0]
+    db_cpu = cpu_seconds(list(server_pids)) - cpu_before[1]
     latencies = sorted(answered[c] - sent[c] for c in answered)
     p95 = latencies[max(int(0.95 * len(latencies)) - 1, 0)] if latencies else float("inf")
     return {
@@ -100,6 +131,10 @@ def _step(api: Any, replicas: list[Any], rate: float, seconds: float, first_chat
         "p50_s": round(statistics.median(latencies), 3) if latencies else None,
         "p95_s": round(p95, 3),
         "max_s": round(latencies[-1], 3) if latencies else None,
+        "bot_cpu_ms_per_answer": round(1000 * bot_cpu / max(len(answered), 1), 1),
+        "postgres_cpu_ms_per_answer": round(1000 * db_cpu / max(len(answered), 1), 2)
+        if server_pids
+        else None,
     }
 
 
@@ -139,8 +174,10 @@ def _setup(
                 proc.wait_ready(timeout=300)
             # warm-up: the first questions load lazily initialised parts
             _step(api, procs, 2, 2, first_chat=10_000_000)
+            server = (pg.pid,) if database_kind == "postgresql" else ()
             for n, rate in enumerate(rates):
-                step = _step(api, procs, rate, seconds, first_chat=(n + 1) * 1_000_000)
+                first = (n + 1) * 1_000_000
+                step = _step(api, procs, rate, seconds, first, server_pids=server)
                 steps.append(step)
                 print(f"  {database_kind} x{replicas}: {step}", flush=True)
                 if step["p95_s"] > GIVE_UP_P95_S or step["answered"] < step["questions"]:
@@ -213,5 +250,7 @@ def print_capacity_report(result: dict[str, Any]) -> None:
         for s in setup["steps"]:
             print(
                 f"    offered {s['offered_per_s']}/s: answered {s['answered']}/{s['questions']}, "
-                f"p50 {s['p50_s']} s, p95 {s['p95_s']} s, max {s['max_s']} s"
+                f"p50 {s['p50_s']} s, p95 {s['p95_s']} s, max {s['max_s']} s; CPU per answer: "
+                f"bot {s['bot_cpu_ms_per_answer']} ms, "
+                f"PostgreSQL {s['postgres_cpu_ms_per_answer']} ms"
             )

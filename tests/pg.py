@@ -83,6 +83,11 @@ class PostgresServer:
         )  # fmt: skip
         return self
 
+    @property
+    def pid(self) -> int:
+        """Process id of the server (the postmaster; its backends are its children)."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
     def url(self, database: str = "postgres") -> str:
         """Connection URL of one database on this server."""
         return f"postgresql://{USER}@127.0.0.1:{self.port}/{database}"

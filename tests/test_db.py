@@ -305,3 +305,33 @@ def test_reindex_script_takes_the_replicas_build_lock(pg_url: str, corpus: Path)
         assert free.returncode == 0, free.stderr
     finally:
         replica.close()
+
+
+def test_export_and_purge_scripts_read_either_backend(database: str | Path) -> None:
+    journal = Journal(database)
+    old = _ask(journal, "=cũ")  # a formula-like text is neutralised in the CSV
+    _ask(journal, "mới")
+    with journal.db.transaction():
+        journal.db.execute("UPDATE questions SET ts = ts - 400 * 86400 WHERE id = ?", (old,))
+    journal.close()
+    target = str(database)
+    if isinstance(database, str):  # the server trusts 127.0.0.1; the password must not show
+        target = target.replace("postgresql://tester@", "postgresql://tester:s3cret-pw@")
+
+    def script(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, *args], capture_output=True, text=True, timeout=120, cwd=ROOT
+        )
+
+    exported = script("scripts/export_log.py", "--journal", target)
+    assert exported.returncode == 0, exported.stderr
+    lines = exported.stdout.splitlines()
+    assert len(lines) == 3 and "'=cũ" in lines[1] and "mới" in lines[2]
+    purged = script("scripts/purge_journal.py", "--journal", target, "--days", "30")
+    assert purged.returncode == 0, purged.stderr
+    assert "Đã xoá 1 câu hỏi" in purged.stdout and "s3cret-pw" not in purged.stdout
+    again = Journal(database)
+    try:
+        assert [r[5] for r in again.export_rows()] == ["mới"]
+    finally:
+        again.close()

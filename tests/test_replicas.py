@@ -36,17 +36,16 @@ Mỗi học sinh tiểu học được học bơi an toàn tối thiểu 12 bu�
 """
 NEW_QUESTION = "học sinh tiểu học được học bơi an toàn bao nhiêu buổi?"
 NEW_NUMBER = "77/2026/TT-BGDĐT"
+PASSWORD = "replica-pw-8ce1"
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
 def replicas(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Any, ...]]:
     """The fake Bot API and two started replicas (no index yet: they build it once)."""
     shutil.copytree(CORPUS, tmp_path / "docs")
-    database: str | Path = (
-        request.getfixturevalue("pg_url")
-        if request.param == "postgresql"
-        else tmp_path / "shared.sqlite"
-    )
+    database: str | Path = tmp_path / "shared.sqlite"
+    if request.param == "postgresql":  # the server trusts 127.0.0.1; the logs must not show it
+        database = request.getfixturevalue("pg_url").replace("tester@", f"tester:{PASSWORD}@")
     with FakeBotAPI() as api:
         pair = [Replica(name, tmp_path, api.base_url, database) for name in ("one", "two")]
         try:
@@ -58,6 +57,10 @@ def replicas(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[A
         finally:
             codes = [replica.stop() for replica in pair]
             assert codes == [0, 0], [replica.tail() for replica in pair]
+            logs = [replica.log.read_text(encoding="utf-8") for replica in pair]
+            shown = "tester:***@" if request.param == "postgresql" else "shared.sqlite"
+            assert all(shown in log for log in logs), logs[0][-3000:]
+            assert not any(PASSWORD in log for log in logs), "the database password is masked"
 
 
 class Updates:

@@ -28,6 +28,7 @@ from index.textnorm import fold, syllables
 _UNIT_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:\d{1,2}\.\d{0,2}\.?|[a-zđ]\)|[-+•])\s)")
 _SENTENCE = re.compile(r"(?<=[^\d\s][.;!?])\s+(?=[A-ZĐÀ-Ỹ\"“(0-9])")
 _CLAUSE_START = re.compile(r"^\s*\d{1,2}\.\s")
+_NUMBERING = re.compile(r"(?:^|(?<=\s))\d{1,2}\.(?=\s)")
 _POINT_START = re.compile(r"^\s*[a-zđ]\)\s")
 _HEADING = re.compile(r"^\s*(?:#+\s|Điều\s+\d|Chương\s|Mục\s+\d)", re.IGNORECASE)
 _LONG_UNIT = 420
@@ -53,8 +54,11 @@ _FIGURE_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"tien|dong|luong|phi"), re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn)")),
 )
 _ANY_FIGURE = re.compile(r"\d")
-# "bao nhiêu phút", "mấy người", "tối đa mấy nhiệm kỳ": the counted noun follows the question word.
-_COUNTED = re.compile(r"\b(bao nhieu|may|toi da|toi thieu)\s+(\w+)")
+# "bao nhiêu phút", "mấy người", "tối đa mấy nhiệm kỳ": the counted noun follows the question
+# word(s).
+_COUNTED = re.compile(
+    r"\b(bao nhieu|may|toi da|toi thieu)(?:\s+(?:bao nhieu|may|la|duoc|co))*\s+(\w+)"
+)
 _NOT_A_UNIT = frozenset("phan la thi duoc tien co khong va hay de cho ma nua roi".split())
 
 
@@ -72,6 +76,9 @@ FACET_BONUS = 0.35
 CONFLICT_FACTOR = 0.5
 HEADING_FACTOR = 0.4
 TOP_HIT_BONUS = 0.12
+TITLE_FACTOR = 0.5
+TITLE_SYLLABLES = 14
+TABLE_FACTOR = 0.4
 NEIGHBOURS = 6
 
 
@@ -192,6 +199,7 @@ def _score_units(terms: QueryTerms, candidates: list[_Unit], texts: list[str]) -
             if bigram in bi or bigram in lead_bi:
                 score += weight * local
         full = text + " " + (unit.chunk.text[unit.lead[0] : unit.lead[1]] if unit.lead else "")
+        full = _NUMBERING.sub(" ", full)  # "2." and "b)" number clauses, they are no figures
         if terms.figure is not None and terms.figure.search(full):
             score *= 1 + FIGURE_BONUS
         elif terms.asks_figure and _ANY_FIGURE.search(full):
@@ -202,12 +210,34 @@ def _score_units(terms: QueryTerms, candidates: list[_Unit], texts: list[str]) -
             score *= HEADING_FACTOR
         elif text.rstrip().endswith(":"):  # a lead-in alone states nothing; its điểm do
             score *= LEAD_IN_FACTOR
+        elif _is_title(text):  # "3. Trách nhiệm của nhà giáo ...": names a topic, states nothing
+            score *= TITLE_FACTOR
+        if text.count("|") >= 2:  # a table row or a metadata table, not a sentence of the law
+            score *= TABLE_FACTOR
         scores.append(score)
     return scores
 
 
+def _is_title(text: str) -> bool:
+    """A short line without a figure or closing punctuation: a khoản's or a section's title."""
+    body = _CLAUSE_START.sub("", text, count=1).strip()
+    if not body or body[-1] in ".;:!?…":
+        return False
+    return len(syllables(body)) <= TITLE_SYLLABLES and not _ANY_FIGURE.search(body)
+
+
 def _bigrams(words: list[str]) -> set[str]:
     return {f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)}
+
+
+def span_candidates(chunks: Sequence[Chunk]) -> list[_Unit]:
+    """Every điểm, khoản and sentence of these passages, with the lead-in of each điểm."""
+    candidates: list[_Unit] = []
+    for chunk in chunks:
+        spans = units(chunk.text)
+        for i, (a, b, level) in enumerate(spans):
+            candidates.append(_Unit(chunk, a, b, _lead_of(chunk.text, spans, i), level))
+    return candidates
 
 
 def choose_span(
@@ -223,11 +253,7 @@ def choose_span(
     terms = QueryTerms(question, idf)
     if not terms.weights:
         return None
-    candidates: list[_Unit] = []
-    for chunk in chunks:
-        spans = units(chunk.text)
-        for i, (a, b, level) in enumerate(spans):
-            candidates.append(_Unit(chunk, a, b, _lead_of(chunk.text, spans, i), level))
+    candidates = span_candidates(chunks)
     if not candidates:
         return None
     texts = [u.chunk.text[u.start : u.end] for u in candidates]
@@ -237,9 +263,9 @@ def choose_span(
             s * (1 + TOP_HIT_BONUS) if u.chunk.chunk_id == preferred else s
             for s, u in zip(scores, candidates, strict=True)
         ]
-    best = max(range(len(candidates)), key=lambda i: scores[i])
-    if scores[best] <= 0:
+    if max(scores) <= 0:
         return None
+    best = max(range(len(candidates)), key=lambda i: scores[i])
     unit = candidates[best]
     ranges = ((unit.lead, (unit.start, unit.end)) if unit.lead else ((unit.start, unit.end),))
     text = " … ".join(unit.chunk.text[a:b].strip() for a, b in ranges)
@@ -289,11 +315,7 @@ def build_answer(
         reason = result.reason or ("empty" if not result.query.strip() else "no_match")
         return Answer(result.query, (), (), True, reason, result)
     top = result.hits[0]
-    same_doc = [h for h in result.hits[:10] if identity(h) == identity(top)][:4]
-    pool: dict[int, Chunk] = {}
-    for hit in same_doc:
-        for chunk in _around(article_chunks(hit.chunk), hit.chunk):
-            pool.setdefault(chunk.chunk_id, chunk)
+    same_doc, pool = span_pool(result, article_chunks)
     span = choose_span(result.query, list(pool.values()), idf, preferred=top.chunk.chunk_id)
     first = top
     if span is not None and span.chunk_id != top.chunk.chunk_id:
@@ -302,6 +324,20 @@ def build_answer(
     others = next_passages(result.hits, first, passages - 1)
     spans = [span] + [choose_span(result.query, [h.chunk], idf) for h in others]
     return Answer(result.query, (first, *others), tuple(spans), False, None, result)
+
+
+def span_pool(
+    result: SearchResult, article_chunks: Callable[[Chunk], list[Chunk]]
+) -> tuple[list[Hit], dict[int, Chunk]]:
+    """Where the bold span is looked for: the best document's top hits (at most 4) and the
+    passages of their articles around them, by chunk id in reading order."""
+    top = result.hits[0]
+    same_doc = [h for h in result.hits[:10] if identity(h) == identity(top)][:4]
+    pool: dict[int, Chunk] = {}
+    for hit in same_doc:
+        for chunk in _around(article_chunks(hit.chunk), hit.chunk):
+            pool.setdefault(chunk.chunk_id, chunk)
+    return same_doc, pool
 
 
 def _around(chunks: list[Chunk], center: Chunk) -> list[Chunk]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.answer import build_answer, choose_span, next_passages, units
+from index.answer import QueryTerms, build_answer, choose_span, next_passages, units
 from index.models import Chunk, DocumentInfo, Hit, SearchResult
 
 ARTICLE_3 = [
@@ -93,3 +93,37 @@ def test_further_passages_follow_the_ranking_but_skip_copies() -> None:
     copy = doc("copy-of-a.md", "182/2026/nđ-cp")
     hits = [hit(a, 1), hit(copy, 2), hit(b, 3, "đoạn 1"), hit(c, 5)]
     assert [h.chunk.chunk_id for h in next_passages(hits, hits[0], 2)] == [5]
+
+
+def test_question_words_before_the_counted_noun_are_skipped() -> None:
+    # "tối đa mấy điểm" counts "điểm" (not "mấy"), "tối đa là bao nhiêu ngày" counts "ngày".
+    for question, stated, other in (
+        ("khung tieu chi chung toi da may diem", "được chấm tối đa là 30 điểm", "tối đa 3 năm"),
+        ("kéo dài tối đa là bao nhiêu ngày", "không quá 150 ngày", "không quá 02 năm"),
+    ):
+        figure = QueryTerms(question, lambda t: 1.0).figure
+        assert figure is not None and figure.search(stated), question
+        assert not figure.search(other), question
+    # The number of a clause ("1.") is no figure: the clause stating one wins.
+    text = "1. Hội đồng trường họp định kỳ.\n\n2. Hội đồng trường họp ít nhất 02 lần."
+    chunk = Chunk(1, "a.md", text, "Điều 5", 0, len(text))
+    span = choose_span("hội đồng trường họp bao nhiêu", [chunk], lambda t: 1.0)
+    assert span is not None and "02 lần" in span.text, span and span.text
+
+
+def test_clause_titles_and_table_rows_lose_to_a_stating_clause() -> None:
+    text = (
+        "2. Quyền của nhà giáo hợp đồng sau khi nghỉ hưu\n\n"
+        "a) Nhà giáo hợp đồng sau khi nghỉ hưu được hưởng tiền lương theo hợp đồng đã ký."
+    )
+    chunk = Chunk(1, "a.md", text, "Điều 9", 0, len(text))
+    span = choose_span("quyền của nhà giáo hợp đồng sau khi nghỉ hưu", [chunk], lambda t: 1.0)
+    assert span is not None and span.text.startswith("a) Nhà giáo"), span and span.text
+    table = (
+        "STT | Ký hiệu | Tên biểu mẫu hội đồng thẩm định chương trình\n\n"
+        "Hội đồng thẩm định chương trình có 07 hoặc 09 thành viên."
+    )
+    chunk = Chunk(2, "b.md", table, "Phụ lục", 0, len(table))
+    span = choose_span("hội đồng thẩm định chương trình có mấy thành viên", [chunk],
+                       lambda t: 1.0)
+    assert span is not None and span.text.startswith("Hội đồng thẩm định"), span and span.text

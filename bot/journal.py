@@ -91,11 +91,6 @@ class Journal:
     def __repr__(self) -> str:
         return f"Journal({masked(self.target)})"
 
-    @property
-    def path(self) -> Path | None:
-        """The SQLite file, or None when the journal lives in PostgreSQL."""
-        return None if self.db.backend == "postgresql" else Path(self.target)
-
     def close(self) -> None:
         """Write what the backlog still holds (if the database allows), then close it."""
         with self._lock:

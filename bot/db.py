@@ -82,6 +82,15 @@ MIGRATIONS = (
             "CREATE INDEX IF NOT EXISTS processed_updates_seen ON processed_updates(seen_at)",
         ),
     ),
+    Migration(
+        3,
+        "actions waiting for a button (an upload's Thay thế / Giữ tệp cũ), seen by every replica",
+        (
+            """CREATE TABLE IF NOT EXISTS pending_actions (
+                token TEXT PRIMARY KEY, user_id {int} NOT NULL, kind TEXT NOT NULL,
+                target TEXT NOT NULL, staged TEXT, created_at {real} NOT NULL)""",
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -319,12 +319,48 @@ class Journal:
                 return True
         return claimed == 1
 
+    def hold(self, token: str, user_id: int, kind: str, target: str, staged: str | None) -> bool:
+        """Keep an action until its confirmation button is pressed, on whichever replica.
+
+        Returns False when the database could not store it (the caller keeps it in memory).
+        """
+        with self._lock:
+            try:
+                with self.db.transaction():
+                    self.db.execute(
+                        "INSERT INTO pending_actions (token, user_id, kind, target, staged,"
+                        " created_at) VALUES (?,?,?,?,?,?)",
+                        (token, user_id, kind, target, staged, time.time()),
+                    )
+            except WRITE_ERRORS:
+                logger.warning("could not store pending action %s", token, exc_info=True)
+                return False
+        return True
+
+    def release(self, token: str) -> tuple[int, str, str, str | None] | None:
+        """Take a held action once: (user_id, kind, target, staged), or None when unknown,
+        already taken (by this or another replica) or unreadable."""
+        with self._lock:
+            try:
+                with self.db.transaction():
+                    row = self.db.execute(
+                        "DELETE FROM pending_actions WHERE token=?"
+                        " RETURNING user_id, kind, target, staged",
+                        (token,),
+                    ).fetchone()
+            except WRITE_ERRORS:
+                logger.warning("could not read pending action %s", token, exc_info=True)
+                return None
+        return None if row is None else (int(row[0]), row[1], row[2], row[3])
+
     def forget_updates(self, now: float | None = None) -> int:
-        """Delete claimed update ids older than :data:`UPDATE_IDS_KEPT_S`; never raises."""
+        """Delete claimed update ids (and unanswered confirmations) older than
+        :data:`UPDATE_IDS_KEPT_S`; returns the update ids deleted; never raises."""
         before = (time.time() if now is None else now) - UPDATE_IDS_KEPT_S
         with self._lock:
             try:
                 with self.db.transaction():
+                    self.db.execute("DELETE FROM pending_actions WHERE created_at < ?", (before,))
                     return int(
                         self.db.execute(
                             "DELETE FROM processed_updates WHERE seen_at < ?", (before,)

@@ -60,6 +60,24 @@ class BotState:
     arrivals: deque[float] = field(default_factory=deque)
     """When the last questions arrived (see :meth:`under_load`)."""
 
+    def hold(self, token: str, action: Pending) -> None:
+        """Keep an action for its confirmation button in the shared database, so that any
+        replica can take it (in memory only when the database cannot be written)."""
+        staged = None if action.staged is None else str(action.staged)
+        if not self.journal.hold(token, action.user_id, action.kind, str(action.target), staged):
+            self.pending[token] = action
+
+    def release(self, token: str) -> Pending | None:
+        """Take a held action once (None when unknown, expired or already taken)."""
+        action = self.pending.pop(token, None)
+        if action is not None:
+            return action
+        row = self.journal.release(token)
+        if row is None:
+            return None
+        user_id, kind, target, staged = row
+        return Pending(user_id, kind, Path(target), None if staged is None else Path(staged))
+
     def remember(self, qid: int, question: str) -> None:
         """Keep a question in the small LRU used by the answer buttons."""
         self.questions[qid] = question

@@ -335,3 +335,18 @@ def test_export_and_purge_scripts_read_either_backend(database: str | Path) -> N
         assert [r[5] for r in again.export_rows()] == ["mới"]
     finally:
         again.close()
+
+
+def test_a_held_action_is_released_once_by_any_replica(database: str | Path) -> None:
+    one, two = Journal(database), Journal(database)
+    try:
+        assert one.hold("ab12cd34", 42, "replace", "/docs/uploads/a.md", "/data/incoming/x")
+        assert two.release("ab12cd34") == (42, "replace", "/docs/uploads/a.md", "/data/incoming/x")
+        assert one.release("ab12cd34") is None, "a second press finds nothing"
+        assert two.release("unknown") is None
+        one.hold("old", 42, "replace", "/docs/uploads/b.md", None)
+        one.forget_updates(now=time.time() + 3 * 86400)
+        assert two.release("old") is None, "unanswered confirmations expire with update ids"
+    finally:
+        one.close()
+        two.close()

@@ -70,9 +70,9 @@ class Updates:
         self.api = api
         self.next_id = 50_000
 
-    def message(self, chat_id: int, text: str) -> dict[str, Any]:
+    def message(self, chat_id: int, text: str | None, **extra: Any) -> dict[str, Any]:
         self.next_id += 1
-        return {"update_id": self.next_id, "message": self.api.message(chat_id, text)}
+        return {"update_id": self.next_id, "message": self.api.message(chat_id, text, **extra)}
 
     def click(self, call: Any, data: str, user_id: int) -> dict[str, Any]:
         self.next_id += 1
@@ -140,3 +140,27 @@ def test_two_replicas_behave_as_one_bot(replicas: tuple[Any, ...]) -> None:
     waited = time.monotonic() - built_at
     assert waited < 30
     print(f"\nthe other replica served the new build {waited:.1f} s after it was published")
+
+    # 4. An upload replacing a file: the confirmation pressed on the other replica works.
+    def added(count: int) -> list[Any]:
+        return api.wait_for(
+            "editMessageText",
+            predicate=lambda c: "Đã thêm" in html_to_text(c.text),
+            chat_id=ADMIN,
+            count=count,
+            timeout=60,
+        )
+
+    first = api.add_file("cong-van-91.md", NEW_DOC.encode())
+    assert one.post(updates.message(ADMIN, None, document=first)) == 200
+    added(1)
+    saved = shared_docs / "uploads" / "cong-van-91.md"
+    assert saved.read_text(encoding="utf-8") == NEW_DOC
+    second = api.add_file("cong-van-91.md", NEW_DOC.replace("12 buổi", "16 buổi").encode())
+    assert one.post(updates.message(ADMIN, None, document=second)) == 200
+    [ask] = api.wait_for(
+        "editMessageText", predicate=lambda c: "Thay thế" in str(c.buttons()), chat_id=ADMIN
+    )
+    assert two.post(updates.click(ask, dict(ask.buttons())["Thay thế"], user_id=ADMIN)) == 200
+    added(2)
+    assert "16 buổi" in saved.read_text(encoding="utf-8"), "replaced through the other replica"

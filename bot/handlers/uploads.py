@@ -131,7 +131,8 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     target = folder / name
     if target.exists():
-        state.pending[token] = Pending(update.effective_user.id, "replace", target, staged)
+        pending = Pending(update.effective_user.id, "replace", target, staged)
+        await asyncio.to_thread(state.hold, token, pending)
         buttons = [
             InlineKeyboardButton(messages.BUTTON_REPLACE, callback_data=f"u:y:{token}"),
             InlineKeyboardButton(messages.BUTTON_KEEP, callback_data=f"u:n:{token}"),
@@ -201,9 +202,9 @@ async def upload_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     query = update.callback_query
     _, choice, token = query.data.split(":")
     state = state_of(context)
-    pending = state.pending.pop(token, None)
+    pending = await asyncio.to_thread(state.release, token)
     await query.answer()
-    if pending is None or pending.staged is None:
+    if pending is None or pending.staged is None or not pending.staged.exists():
         await edit(update.effective_message, messages.UPLOAD_PENDING_GONE)
         return
     if choice != "y":

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from bot import messages
-from bot.db import password_of
+from bot.db import SchemaTooNew, masked, password_of
 from bot.redact import install
 from bot.settings import Settings, load_settings
 from index.settings import ConfigError
@@ -84,6 +84,11 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # printed without the token, never as a raw traceback
             if type(exc).__name__ == "InvalidToken":
                 print(messages.INVALID_TOKEN, file=sys.stderr)
+                return 2
+            if isinstance(exc, SchemaTooNew) or type(exc).__module__.startswith("psycopg"):
+                where = masked(settings.bot.database)
+                error = secrets.redact(str(exc).strip().splitlines()[0])
+                print(messages.DATABASE_ERROR.format(database=where, error=error), file=sys.stderr)
                 return 2
             logging.getLogger(__name__).error("the bot stopped: %s", exc, exc_info=exc)
             print(secrets.redact(f"{type(exc).__name__}: {exc}"), file=sys.stderr)

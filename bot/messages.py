@@ -206,6 +206,10 @@ CONSOLE_DENSE_FAILED = "Không tạo được chỉ mục ngữ nghĩa: {error}.
 CONSOLE_BYE = "Tạm biệt!"
 CONSOLE_EXIT = "/thoat"
 CONFIG_ERROR = "Lỗi cấu hình: {error}"
+DATABASE_ERROR = (
+    "Không dùng được cơ sở dữ liệu {database}: {error}\n"
+    "Kiểm tra bot.database_url / DATABASE_URL và máy chủ PostgreSQL."
+)
 WEBHOOK_SECRET_MISSING = (
     "bot.webhook_secret_env: biến môi trường {env} chưa được đặt (cần cho chế độ webhook)"
 )

@@ -350,3 +350,26 @@ def test_a_held_action_is_released_once_by_any_replica(database: str | Path) -> 
     finally:
         one.close()
         two.close()
+
+
+def test_unreachable_database_stops_the_bot_with_one_line(tmp_path: Path) -> None:
+    from tests.fakebotapi import TOKEN, FakeBotAPI
+    from tests.pg import free_port
+
+    config = tmp_path / "config.yaml"
+    with FakeBotAPI() as api:
+        config.write_text(
+            f"documents_dir: {tmp_path / 'docs'}\nindex_dir: {tmp_path / 'index'}\n"
+            f"embedding:\n  backend: none\nbot:\n  base_url: {api.base_url}\n",
+            encoding="utf-8",
+        )
+        (tmp_path / "docs").mkdir()
+        url = f"postgresql://bot:s3cret-pw@127.0.0.1:{free_port()}/troly"  # nobody listens
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": url}
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "--config", str(config)],
+            env=env, capture_output=True, text=True, timeout=120, cwd=ROOT,
+        )  # fmt: skip
+    assert done.returncode == 2
+    assert "Không dùng được cơ sở dữ liệu postgresql://bot:***@127.0.0.1" in done.stderr
+    assert "s3cret-pw" not in done.stdout + done.stderr and "Traceback" not in done.stderr

@@ -147,7 +147,11 @@ class Database:
         self.backend = "postgresql" if is_postgres(target) else "sqlite"
         self.lock = threading.Lock()
         self._conn: Any = self._connect()
-        self.migrate()
+        try:
+            self.migrate()
+        except BaseException:
+            self._conn.close()
+            raise
 
     def __repr__(self) -> str:
         return f"Database({self.backend}: {masked(self.target)})"

@@ -74,6 +74,10 @@ _UPDATED = re.compile(
 )
 _STAMP = re.compile(rf"^\(?\s*(?P<date>{_DATE})\s+{_TIME}\s*\)?$")
 _SENTENCE_END = re.compile(r"[.!?…:;]\s*$")
+# A Pháp điển article heading glued to the end of the previous article's last sentence
+# ("... cá nhân.Điều 5.2.TT.35.4. Nguyên tắc ..."): without a line break the article is read as
+# part of the one before it and cited as that article.
+_GLUED_ARTICLE = re.compile(r"(?<=[^\s\d])(?=Điều\s+\d+\.\d+\.[A-ZĐ]+(?:\.\d+)+\.\s)")
 
 
 def _is_headline_list(lines: list[str]) -> bool:
@@ -110,6 +114,7 @@ def clean_text(text: str) -> tuple[str, dict[str, str]]:
         as the raw date string).
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _GLUED_ARTICLE.sub("\n\n", text)
     lines = text.split("\n")
     meta: dict[str, str] = {}
     kept: list[str] = []

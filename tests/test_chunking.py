@@ -125,3 +125,23 @@ def test_split_piece_halves_on_a_word_boundary():
     assert first.start == piece.start and second.end == piece.end
     assert LEGAL[first.start : first.end] == first.text
     assert LEGAL[second.start : second.end] == second.text
+
+
+def test_phap_dien_article_glued_to_the_previous_sentence_is_its_own_article():
+    from index.clean import clean_text
+
+    raw = (
+        "Điều 5.2.TT.35.3. Mục tiêu xây dựng định mức\n\n"
+        "1. Bảo đảm quyền bình đẳng giữa các tổ chức, doanh nghiệp, cá nhân.Điều 5.2.TT.35.4. "
+        "Nguyên tắc xây dựng định mức\n\n"
+        "(Điều 4 Thông tư số 47/2018/TT-BCT, có hiệu lực thi hành kể từ ngày 01/01/2019)\n\n"
+        "1. Định mức được xây dựng theo quy định tại Điều 5.2.TT.35.3. của Thông tư này."
+    )
+    text, _ = clean_text(raw)
+    pieces = chunk_text(normalize(text), ChunkingSettings(min_syllables=3))
+    sections = [p.section for p in pieces]
+    assert any(s.startswith("Điều 5.2.TT.35.4 (Điều 4 Thông tư số 47/2018/TT-BCT)") for s in sections)
+    first = next(p for p in pieces if p.section.startswith("Điều 5.2.TT.35.3"))
+    assert "Nguyên tắc" not in first.text and first.text.rstrip().endswith("cá nhân.")
+    # A reference inside a sentence ("tại Điều 5.2.TT.35.3.") is not a new article.
+    assert "quy định tại Điều 5.2.TT.35.3. của Thông tư này" in text

@@ -58,8 +58,13 @@ class PostgresServer:
         self._names = itertools.count(1)
 
     def _run(self, *args: str) -> None:
-        result = subprocess.run(
-            [*self._runas, *args], capture_output=True, text=True, timeout=120, check=False
+        result = subprocess.run(  # from the server's folder: `postgres` may not enter the repo's
+            [*self._runas, *args],
+            cwd=self.folder,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         if result.returncode:
             log = self.folder / "server.log"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot import messages
+from bot.caveat import is_bundled
 from bot.state import STATE_KEY, doc_key
 from index.builder import build_index
 from tests.access_corpus import (
@@ -190,3 +191,10 @@ async def test_an_upload_captioned_with_a_collection_goes_into_it(
         api.send_text(TEACHER, question)
         [teacher] = await wait(api, "sendMessage", chat_id=TEACHER)
         assert "Lê Thị Mận" not in plain(teacher) and "88/SGDĐT" not in plain(teacher)
+
+
+def test_uploads_into_a_collection_carry_no_transcription_note() -> None:
+    assert not is_bundled("uploads/cv-88.md", "uploads")
+    assert not is_bundled("noi-bo/uploads/cv-88.md", "uploads")
+    assert is_bundled("van-ban/nd-182-2026.md", "uploads")
+    assert is_bundled("uploads.md", "uploads"), "a file named like the folder is not in it"

@@ -154,6 +154,7 @@ async def post_init(app: App) -> None:
         mode,
         masked(settings.bot.database),
     )
+    logger.info("collections %s", settings.access.summary())
 
 
 RELOAD_EVERY_S = 10.0

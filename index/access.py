@@ -129,6 +129,15 @@ class AccessSettings:
     restricted: dict[str, Grant] = field(default_factory=dict)
     """Collection -> the chats and users that may read it."""
 
+    def summary(self) -> str:
+        """One line for the start-up log: what is restricted to whom, what is public."""
+        parts = [
+            f"{name} ({len(grant.chats)} chats, {len(grant.users)} users)"
+            for name, grant in sorted(self.restricted.items())
+        ]
+        public = "every other collection" if self.public is None else ", ".join(self.public) or "none"
+        return f"restricted: {', '.join(parts) or 'none'}; public: {public}"
+
     def reader(
         self, chat_id: int | None, user_id: int | None, *, private: bool, admin: bool = False
     ) -> Access:

@@ -189,6 +189,7 @@ def test_an_explicit_public_list_closes_unlisted_collections() -> None:
     assert teacher.allows("cong-khai") and teacher.allows("")
     assert not teacher.allows("noi-bo") and not teacher.allows("unlisted")
     assert settings.reader(43, 43, private=True).allows("noi-bo")
+    assert settings.summary() == "restricted: noi-bo (0 chats, 1 users); public: cong-khai"
 
 
 def test_access_settings_are_checked_against_the_folders(tmp_path: Path) -> None:

@@ -135,7 +135,9 @@ class AccessSettings:
             f"{name} ({len(grant.chats)} chats, {len(grant.users)} users)"
             for name, grant in sorted(self.restricted.items())
         ]
-        public = "every other collection" if self.public is None else ", ".join(self.public) or "none"
+        public = (
+            "every other collection" if self.public is None else ", ".join(self.public) or "none"
+        )
         return f"restricted: {', '.join(parts) or 'none'}; public: {public}"
 
     def reader(

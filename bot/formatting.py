@@ -134,12 +134,14 @@ def _passage(hit: Hit, span: Span | None, limit: int) -> str:
 def answer_blocks(answer: Answer, passage_chars: int) -> list[str]:
     """HTML blocks of the first answer message (or the plain 'nothing found' message).
 
-    Renders the engine's decision as it is: its passages in order, its bold spans.
+    Renders the engine's decision as it is: its passages in order, its bold spans, and a
+    warning header when the engine doubts they answer (``answer.uncertain``).
     """
     if answer.abstained or not answer.passages:
         return [messages.NO_ANSWER]
     first, *others = answer.passages
-    blocks = [messages.ANSWER_HEADER + "\n" + _passage(first, answer.span, passage_chars)]
+    header = messages.UNCERTAIN_HEADER if answer.uncertain else messages.ANSWER_HEADER
+    blocks = [header + "\n" + _passage(first, answer.span, passage_chars)]
     for i, (hit, span) in enumerate(zip(others, answer.spans[1:], strict=True)):
         head = messages.OTHER_HEADER + "\n" if i == 0 else ""
         blocks.append(head + _passage(hit, span, max(200, passage_chars // 2)))

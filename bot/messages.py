@@ -63,6 +63,10 @@ NO_ANSWER = (
     "hoặc tra theo số hiệu bằng /vanban."
 )
 ANSWER_HEADER = "📌 <b>Đoạn trả lời sát nhất</b>"
+UNCERTAIN_HEADER = (
+    "⚠️ <b>Chưa chắc có văn bản nào trả lời đúng câu hỏi này.</b> "
+    "Đoạn gần nhất tìm được, hãy đọc kỹ trước khi dùng:"
+)
 OTHER_HEADER = "📚 <b>Các đoạn liên quan khác</b>"
 MORE_HEADER = "🔎 <b>Các đoạn liên quan tiếp theo</b> (từ {start})"
 NO_MORE = "Không còn đoạn liên quan nào khác."

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -198,7 +199,7 @@ class Engine:
             )
         else:
             grouped = [(p, []) for p in order]
-        abstained, reason, evidence = self.decide(cands, grouped, scores, rows)
+        abstained, reason, evidence, doubt = self.decide(cands, grouped, scores, rows)
         hits = tuple(
             Hit(
                 chunk=state.chunks[p],
@@ -227,6 +228,7 @@ class Engine:
             cands.mode,
             similarity=None if similarity is None else round(similarity, 4),
             reason=reason,
+            doubt=None if doubt is None else round(doubt, 4),
         )
 
     def candidates(
@@ -324,33 +326,37 @@ class Engine:
         grouped: list[tuple[int, list[int]]],
         scores: dict[int, float],
         rows: np.ndarray | None,
-    ) -> tuple[bool, str | None, float]:
-        """Last stage: is there anything relevant? Returns (abstained, reason, evidence)."""
+    ) -> tuple[bool, str | None, float, float | None]:
+        """Last stage: is there anything relevant?
+
+        Returns (abstained, reason, evidence, doubt): ``doubt`` is the abstain model's
+        probability that nothing relevant was found, None when the model did not decide."""
         cfg = self.settings.retrieval
         state = self._state
         if not grouped:
-            return True, "no_match", 0.0
+            return True, "no_match", 0.0, None
         top = grouped[0][0]
         evidence = self._evidence(cands.question, top, state)
         named = bool(cands.named) and state.chunks[top].doc_id in cands.named
         if named or top in cands.mentioning:
-            return False, None, max(evidence, 1.0)
+            return False, None, max(evidence, 1.0), None
         if cands.unknown_number:  # names a document the collection neither holds nor cites
-            return True, "unknown_number", 0.0
+            return True, "unknown_number", 0.0, None
         if evidence < cfg.abstain_threshold:
-            return True, "no_match", evidence
+            return True, "no_match", evidence, None
         floor = self._similarity_floor()
         if cands.similarity is not None and floor and cands.similarity < floor:
-            return True, "low_confidence", evidence
+            return True, "low_confidence", evidence, None
         if self.abstainer is not None and rows is not None and scores:
             head = list(scores)
             values = np.asarray([scores[p] for p in head])
             qrow = question_features(cands, head, values, rows, state, self._view(cands))
             calibrated = self.settings.embedding.backend == self.abstainer.embedding
-            abstained, _ = self.abstainer.decide(qrow, dense=bool(cands.dense) and calibrated)
-            if abstained:
-                return True, "low_confidence", evidence
-        return False, None, evidence
+            abstained, doubt = self.abstainer.decide(
+                qrow, dense=bool(cands.dense) and calibrated
+            )
+            return abstained, "low_confidence" if abstained else None, evidence, doubt
+        return False, None, evidence, None
 
     def _view(self, cands: Candidates) -> QuestionView:
         """The question's terms for the features (cached on the candidates)."""
@@ -374,12 +380,17 @@ class Engine:
         """
         result = self.search(query, k=max(k, passages), mode=mode, access=access)
         state = self._state
-        return build_answer(
+        answer = build_answer(
             result,
             lambda chunk: self._article_chunks(chunk, state),
             state.lexical.idf,
             passages,
         )
+        doubt = result.doubt
+        if not answer.abstained and doubt is not None:
+            if doubt >= self.settings.retrieval.doubt_probability:
+                answer = replace(answer, uncertain=True)
+        return answer
 
     @staticmethod
     def _article_chunks(chunk: Chunk, state: Snapshot) -> list[Chunk]:

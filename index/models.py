@@ -122,6 +122,9 @@ class SearchResult:
     """Cosine similarity of the nearest passage when dense retrieval ran."""
     reason: str | None = None
     """Why the engine abstained: "empty", "no_match", "unknown_number", "low_confidence"."""
+    doubt: float | None = None
+    """The abstain model's probability that nothing relevant was found (None when it did not
+    run: no model, a document named by its number, or an earlier floor decided)."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,9 @@ class Answer:
     """Why nothing is shown (see :attr:`SearchResult.reason`); None when answering."""
     result: SearchResult
     """The full ranked search behind the answer (for "Xem thêm" and measurement)."""
+    uncertain: bool = False
+    """Shown, but the engine doubts it answers: the abstain model's probability reached
+    ``retrieval.doubt_probability`` without reaching its own threshold. Front ends say so."""
 
     @property
     def span(self) -> Span | None:

@@ -112,14 +112,15 @@ class AbstainModel:
         version = hashlib.sha256(text.encode()).hexdigest()[:12]
         return cls(models, version, data.get("embedding", ""))
 
-    def decide(self, row: np.ndarray, dense: bool) -> tuple[bool, float]:
-        """(abstain?, probability of out of scope) with the model of the current phase.
+    def decide(self, row: np.ndarray, dense: bool) -> tuple[bool, float | None]:
+        """(abstain?, probability of out of scope) with the model of the current phase
+        (None when no model covers the phase).
 
         ``dense`` is true only when the vectors come from the model the dense phase was
         calibrated with (cosine scales differ between embedding models).
         """
         model = self.models.get("hybrid" if dense else "bm25") or self.models.get("bm25")
         if model is None:
-            return False, 0.0
+            return False, None
         p = model.probability(row)
         return p >= model.threshold, p

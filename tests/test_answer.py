@@ -127,3 +127,19 @@ def test_clause_titles_and_table_rows_lose_to_a_stating_clause() -> None:
     span = choose_span("hội đồng thẩm định chương trình có mấy thành viên", [chunk],
                        lambda t: 1.0)
     assert span is not None and span.text.startswith("Hội đồng thẩm định"), span and span.text
+
+
+def test_a_transitional_clause_answers_only_questions_about_the_old_cases() -> None:
+    text = (
+        "1. Hợp đồng làm việc xác định thời hạn áp dụng với người được tuyển dụng làm viên chức, "
+        "có thời hạn từ đủ 12 tháng đến 60 tháng.\n\n"
+        "2. Viên chức được tuyển dụng trước ngày 01 tháng 7 năm 2020 đang thực hiện hợp đồng "
+        "làm việc xác định thời hạn thì tiếp tục thực hiện hợp đồng làm việc có thời hạn."
+    )
+    chunk = Chunk(1, "a.md", text, "Điều 2", 0, len(text))
+    span = choose_span("hợp đồng làm việc có thời hạn của viên chức bao lâu", [chunk],
+                       lambda t: 1.0)
+    assert span is not None and "60 tháng" in span.text, span and span.text
+    span = choose_span("viên chức tuyển dụng trước ngày 01/7/2020 có hợp đồng làm việc thế nào",
+                       [chunk], lambda t: 1.0)
+    assert span is not None and span.text.startswith("2."), span and span.text

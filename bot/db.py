@@ -91,6 +91,11 @@ MIGRATIONS = (
                 target TEXT NOT NULL, staged TEXT, created_at {real} NOT NULL)""",
         ),
     ),
+    Migration(
+        4,
+        "questions answered with the engine's doubt warning (shown, but maybe not answering)",
+        ("ALTER TABLE questions ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0",),
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

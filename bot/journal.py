@@ -49,6 +49,7 @@ EXPORT_COLUMNS = (
     "chat_type",
     "question",
     "abstained",
+    "uncertain",
     "evidence",
     "mode",
     "latency_ms",
@@ -113,8 +114,11 @@ class Journal:
         chat_type: str | None,
         latency_ms: float,
         top: int = 5,
+        uncertain: bool = False,
     ) -> int | None:
         """Store one question with its top hits; return its id (used in callback data).
+
+        ``uncertain``: the answer went out with the engine's doubt warning (``Answer.uncertain``).
 
         Returns None when the write failed: the row waits in the backlog (no id yet).
         """
@@ -129,6 +133,7 @@ class Journal:
             result.mode,
             latency_ms,
             len(result.hits),
+            int(uncertain),
         )
         hits = [
             (rank, h.doc.doc_id, h.chunk.section, h.score)
@@ -169,7 +174,8 @@ class Journal:
         qid = int(
             self.db.execute(
                 "INSERT INTO questions (ts, user_id, chat_id, chat_type, question, abstained,"
-                " evidence, mode, latency_ms, n_hits) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                " evidence, mode, latency_ms, n_hits, uncertain)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                 row,
             ).fetchone()[0]
         )
@@ -254,8 +260,9 @@ class Journal:
             q = self.db.execute
             total = int(q("SELECT COUNT(*) FROM questions").fetchone()[0])
             n_today = int(q("SELECT COUNT(*) FROM questions WHERE ts>=?", (today,)).fetchone()[0])
-            n_week, answered = q(
-                "SELECT COUNT(*), COALESCE(SUM(1-abstained),0) FROM questions WHERE ts>=?",
+            n_week, answered, doubted = q(
+                "SELECT COUNT(*), COALESCE(SUM(1-abstained),0), COALESCE(SUM(uncertain),0)"
+                " FROM questions WHERE ts>=?",
                 (week,),
             ).fetchone()
             up, down = q(
@@ -263,16 +270,19 @@ class Journal:
                 " COALESCE(SUM(CASE WHEN value=-1 THEN 1 ELSE 0 END),0) FROM votes"
             ).fetchone()
             misses = q(
-                "SELECT lower(question), COUNT(*) AS n FROM questions WHERE abstained=1"
+                "SELECT lower(question), COUNT(*) AS n FROM questions"
+                " WHERE abstained=1 OR uncertain=1"
                 " GROUP BY lower(question) ORDER BY n DESC, MAX(ts) DESC LIMIT ?",
                 (top_unanswered,),
             ).fetchall()
-        n_week, answered = int(n_week), int(answered)  # PostgreSQL sums are Decimal
+        # PostgreSQL sums are Decimal
+        n_week, answered, doubted = int(n_week), int(answered), int(doubted)
         return {
             "total": total,
             "today": n_today,
             "week": n_week,
             "answered_share": (answered / n_week) if n_week else None,
+            "doubted": doubted,
             "up": int(up),
             "down": int(down),
             "unanswered": [(text, int(n)) for text, n in misses],
@@ -374,8 +384,8 @@ class Journal:
         """Rows for CSV export, oldest first, with the top hit and all hits in one cell."""
         with self._lock:
             rows = self.db.execute(
-                "SELECT id, ts, user_id, chat_id, chat_type, question, abstained, evidence, mode,"
-                " latency_ms, feedback FROM questions WHERE ts>=? ORDER BY id",
+                "SELECT id, ts, user_id, chat_id, chat_type, question, abstained, uncertain,"
+                " evidence, mode, latency_ms, feedback FROM questions WHERE ts>=? ORDER BY id",
                 (since or 0.0,),
             ).fetchall()
             hits: dict[int, list[tuple[str, str, float]]] = {}
@@ -391,9 +401,9 @@ class Journal:
             yield (
                 qid,
                 datetime.fromtimestamp(ts, LOCAL_ZONE).isoformat(timespec="seconds"),
-                *row[2:9],
-                None if row[9] is None else round(row[9], 1),
-                *row[10:],
+                *row[2:10],
+                None if row[10] is None else round(row[10], 1),
+                *row[11:],
                 top[0],
                 top[1],
                 top[2],

@@ -129,10 +129,10 @@ STATS = (
     "📊 <b>Thống kê</b>\n"
     "Văn bản: {documents} · Đoạn: {chunks} (đã có vector: {embedded})\n"
     "Câu hỏi hôm nay: {today} · 7 ngày qua: {week} · tổng: {total}\n"
-    "Tỉ lệ có câu trả lời (7 ngày): {answered}\n"
+    "Tỉ lệ có câu trả lời (7 ngày): {answered} · trả lời kèm cảnh báo chưa chắc: {doubted}\n"
     "Góp ý: 👍 {up} · 👎 {down}"
 )
-STATS_UNANSWERED = "<b>Câu hỏi chưa trả lời được nhiều nhất:</b>"
+STATS_UNANSWERED = "<b>Câu hỏi chưa trả lời được (hoặc trả lời chưa chắc) nhiều nhất:</b>"
 STATS_NONE = "chưa có"
 
 # --- Permissions and unsupported input ---------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.db import LATEST, MIGRATIONS, Database, SchemaTooNew, masked, password_of
-from bot.journal import Journal
+from bot.journal import EXPORT_COLUMNS, Journal
 from bot.settings import load_settings
 from index.models import SearchResult
 from index.settings import ConfigError
@@ -50,6 +50,28 @@ def _ask(journal: Journal, text: str, chat: int = BIG_CHAT, abstained: bool = Fa
     )
     assert qid is not None
     return qid
+
+
+def test_answers_sent_with_the_doubt_warning_are_counted_and_listed(
+    database: str | Path,
+) -> None:
+    journal = Journal(database)
+    try:
+        sure = _ask(journal, "Phụ cấp ưu đãi?")
+        doubted = journal.log_question(
+            _result("Lương tối thiểu vùng?"), user_id=7, chat_id=BIG_CHAT, chat_type="group",
+            latency_ms=20.0, uncertain=True,
+        )
+        stats = journal.stats()
+        assert stats["answered_share"] == 1.0 and stats["doubted"] == 1
+        assert stats["unanswered"] == [("lương tối thiểu vùng?", 1)]
+        rows = {r[0]: r for r in journal.export_rows()}
+        column = EXPORT_COLUMNS.index("uncertain")
+        assert (rows[sure][column], rows[doubted][column]) == (0, 1)
+        assert rows[doubted][EXPORT_COLUMNS.index("question")] == "Lương tối thiểu vùng?"
+        assert rows[doubted][EXPORT_COLUMNS.index("latency_ms")] == 20.0
+    finally:
+        journal.close()
 
 
 def test_journal_round_trip(database: str | Path) -> None:
@@ -161,6 +183,8 @@ def test_version_1_database_is_upgraded(database: str | Path) -> None:
     journal_qid.close()
     with db.transaction():  # back to the schema of version 1
         db.execute("DROP TABLE processed_updates")
+        db.execute("DROP TABLE pending_actions")
+        db.execute("ALTER TABLE questions DROP COLUMN uncertain")
         if db.backend == "sqlite":
             db.execute("PRAGMA user_version = 1")
         else:

@@ -230,6 +230,7 @@ async def thongke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         week=stats["week"],
         total=stats["total"],
         answered=messages.STATS_NONE if share is None else f"{share:.0%}",
+        doubted=stats["doubted"],
         up=stats["up"],
         down=stats["down"],
     )

@@ -132,6 +132,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         chat_id=chat and chat.id,
         chat_type=chat and chat.type,
         latency_ms=(time.perf_counter() - started) * 1000,
+        uncertain=reply.uncertain,
     )
     logger.info(  # the question text stays in the journal only (personal data)
         "question %s chat=%s (%s) user=%s: %s, mode %s, %.0f ms",

@@ -77,6 +77,8 @@ class Outcome:
     :class:`~index.models.Answer` was scored)."""
     in_span: bool | None = None
     """The answer is inside the bold answering span."""
+    warned: bool | None = None
+    """Shown with the engine's "not sure" warning (``Answer.uncertain``; None: no answer)."""
 
 
 def parse_question(obj: dict[str, Any], line_no: int = 0) -> Question:
@@ -213,6 +215,7 @@ def score(question: Question, found: SearchResult | Answer, k: int = 10) -> Outc
             k,
         )
     in_message = in_span = None
+    warned = None if answer_obj is None else answer_obj.uncertain
     if answer_obj is not None and answer:
         shown = () if answer_obj.abstained else answer_obj.passages
         in_message = any(contains_answer(h.chunk.text, answer) for h in shown)
@@ -228,6 +231,7 @@ def score(question: Question, found: SearchResult | Answer, k: int = 10) -> Outc
         latency_ms=result.latency_ms,
         in_message=in_message,
         in_span=in_span,
+        warned=warned,
     )
 
 
@@ -300,6 +304,12 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, Any]:
             _within(o.section_rank, DOC_K) for o in with_section
         )
     metrics.update(abstain_scores(outcomes, [o.abstained for o in outcomes]))
+    scored = [o for o in outcomes if o.warned is not None]
+    if scored:  # what is neither declined nor shown plainly: the "not sure" warning
+        oos = [o for o in scored if not o.question.answerable]
+        answerable = [o for o in scored if o.question.answerable]
+        metrics["warned_oos"] = _share(o.warned and not o.abstained for o in oos)
+        metrics["warned_answerable"] = _share(o.warned and not o.abstained for o in answerable)
     latencies = [o.latency_ms for o in outcomes]
     metrics["latency_p50_ms"] = percentile(latencies, 50)
     metrics["latency_p95_ms"] = percentile(latencies, 95)

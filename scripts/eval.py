@@ -66,6 +66,8 @@ TABLE_COLUMNS = (
     ("abstain_precision", "abs_P"),
     ("abstain_recall", "abs_R"),
     ("false_abstain", "abs_ans"),
+    ("warned_oos", "warn_oos"),
+    ("warned_answerable", "warn_ans"),
     ("latency_p50_ms", "p50ms"),
     ("latency_p95_ms", "p95ms"),
 )

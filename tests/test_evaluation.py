@@ -221,3 +221,27 @@ def test_first_message_and_bold_span_are_scored_from_the_answer() -> None:
     assert score(q("45% cho nhà giáo"), declined).in_message is False
     metrics = summarize([outcome])
     assert metrics["first@msg"] == 1.0 and metrics["span@1"] == 0.0
+
+
+def test_warned_answers_are_counted_apart_from_declined_ones() -> None:
+    from dataclasses import replace
+
+    from index.models import Answer
+
+    hit = make_hit("Mức lương cơ sở là 2.340.000 đồng.")
+    result = make_result([hit])
+    plain = Answer("q", (hit,), (None,), False, None, result)
+    warned = replace(plain, uncertain=True)
+    declined = Answer("q", (), (), True, "low_confidence", replace(result, abstained=True))
+    outcomes = [
+        score(q(None), warned),  # out of scope, warned
+        score(q(None), declined),  # out of scope, declined
+        score(q(None), plain),  # out of scope, answered plainly
+        score(q("2.340.000 đồng"), warned),  # answerable, warned
+        score(q("2.340.000 đồng"), plain),
+    ]
+    metrics = summarize(outcomes)
+    assert metrics["warned_oos"] == pytest.approx(1 / 3)
+    assert metrics["warned_answerable"] == pytest.approx(1 / 2)
+    assert metrics["abstain_recall"] == pytest.approx(1 / 3)
+    assert "warned_oos" not in summarize([score(q(None), result)])  # a bare search: no answer

@@ -500,6 +500,13 @@ def print_report(results: dict[str, Any]) -> None:
         print(f"note: {note}")
 
 
+def write_json(path: Path, figures: dict[str, Any]) -> Path:
+    """Write one report's figures as JSON (folders created); returns the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=None, help="chunk counts (default 10000,100000)")
@@ -538,11 +545,8 @@ def main(argv: list[str] | None = None) -> int:
             rates=rates,
             seconds=args.step_seconds or STEP_S,
         )
-        out = args.json.with_name("capacity.json")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(capacity, ensure_ascii=False, indent=1), encoding="utf-8")
         print_capacity_report(capacity)
-        print(f"\nwrote {out}")
+        print(f"\nwrote {write_json(args.json.with_name('capacity.json'), capacity)}")
         return 0
     if args.bot:
         from bench_bot import print_bot_report, run_bot_bench
@@ -572,11 +576,8 @@ def main(argv: list[str] | None = None) -> int:
 
         figures = stage_access(base, real, args.access, queries, sample, WORK)
         figures["queries"], figures["real_embedded_sample"] = n_queries, sample
-        path = args.json.with_name("access.json")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
         print_access_report(figures)
-        print(f"\nwrote {path}")
+        print(f"\nwrote {write_json(args.json.with_name('access.json'), figures)}")
         return 0
     results: dict[str, Any] = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),

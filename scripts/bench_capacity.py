@@ -31,13 +31,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "tests" / "data" / "corpus"
+from bench_bot import CORPUS, ROOT
+from bench_bot import QUESTIONS as BOT_QUESTIONS
+
 QUESTIONS = (
-    "phụ cấp ưu đãi của giáo viên mầm non",
-    "nhà giáo thỉnh giảng là gì",
-    "tiêu chí xếp loại viên chức hoàn thành xuất sắc nhiệm vụ",
-    "muc phu cap uu dai nha giao trung hoc co so",
+    *BOT_QUESTIONS,
     "thời điểm đánh giá xếp loại chất lượng viên chức",
     "chế độ tập sự của viên chức",
 )

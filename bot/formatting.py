@@ -104,8 +104,7 @@ def source_line(doc: DocumentInfo, section: str = "", source: str | None = None)
     if source:
         parts.append(f"<b>{esc(source)}</b>")
         parts.append(esc(messages.FOUND_IN_COMPILATION.format(title=short(doc.title, 80))))
-        section = section.split(" (")[0].split(" > ")[-1] if section else ""
-        section = section if section.startswith("Điều") else ""
+        section = _compiled_article(section)
     if doc.number:
         parts.append(f"<b>{esc(doc.number)}</b>")
     if doc.title and doc.title != doc.number and not source:
@@ -121,9 +120,23 @@ def source_line(doc: DocumentInfo, section: str = "", source: str | None = None)
     return messages.SOURCE.format(source=" · ".join(parts))
 
 
+def _compiled_article(section: str) -> str:
+    """A compilation passage's own article element ("Điều 5.2.LQ.56"), with the khoản and
+    điểm the answer names ("> Khoản 1 > Điểm a"; ranges such as "Khoản 1-2" left out)."""
+    elements = section.split(" > ") if section else []
+    start = next((n for n, e in enumerate(elements) if e.startswith("Điều")), None)
+    if start is None:
+        return ""
+    narrower = [
+        e for e in elements[start + 1 :] if e.startswith(("Khoản", "Điểm")) and "-" not in e
+    ]
+    return " > ".join([elements[start].split(" (")[0], *narrower])
+
+
 def _passage(hit: Hit, span: Span | None, limit: int) -> str:
     block = excerpt(hit.chunk.text, span, limit)
-    block += "\n" + source_line(hit.doc, hit.chunk.section, hit.source)
+    section = span.section if span is not None and span.section else hit.chunk.section
+    block += "\n" + source_line(hit.doc, section, hit.source)
     if hit.superseded_by:
         block += "\n" + esc(messages.SUPERSEDED.format(number=hit.superseded_by))
     if hit.copies:

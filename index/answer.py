@@ -284,7 +284,50 @@ def choose_span(
     unit = candidates[best]
     ranges = ((unit.lead, (unit.start, unit.end)) if unit.lead else ((unit.start, unit.end),))
     text = " … ".join(unit.chunk.text[a:b].strip() for a, b in ranges)
-    return Span(chunk_id=unit.chunk.chunk_id, ranges=tuple(ranges), text=text, level=unit.level)
+    section = narrowed_section(unit.chunk.section, [unit.chunk.text[a:b] for a, b in ranges])
+    return Span(
+        chunk_id=unit.chunk.chunk_id, ranges=tuple(ranges), text=text, level=unit.level,
+        section=section,
+    )
+
+
+_CLAUSE_NUMBER = re.compile(r"^\s*(\d{1,2})\.\s")
+_POINT_LETTER = re.compile(r"^\s*([a-zđ])\)\s")
+_CLAUSES = re.compile(r"^Khoản\s+(\d{1,2})(?:-(\d{1,2}))?$")
+
+
+def narrowed_section(section: str, pieces: Sequence[str]) -> str:
+    """The section path of a passage narrowed to the khoản and điểm its bold pieces open with.
+
+    ``pieces`` are the span's texts in order (a khoản's lead-in, then its điểm). The khoản
+    must lie within the passage's "Khoản 5-6" element (or the passage must be one article
+    without khoản elements); a điểm alone narrows a passage of one khoản. Returns "" when the
+    span is no narrower than the passage.
+    """
+    elements = section.split(" > ") if section else []
+    if not pieces or not any(e.startswith("Điều") for e in elements):
+        return ""
+    clause = _CLAUSE_NUMBER.match(pieces[0])
+    if clause is None:  # a điểm alone: narrower only inside a passage of a single khoản
+        point = _POINT_LETTER.match(pieces[-1])
+        single = _CLAUSES.match(elements[-1])
+        if point is None or single is None or single.group(2):
+            return ""
+        return " > ".join([*elements, f"Điểm {point.group(1)}"])
+    number = int(clause.group(1))
+    if elements and elements[-1].startswith("Khoản"):
+        bounds = _CLAUSES.match(elements[-1])
+        if bounds is None:
+            return ""
+        low, high = int(bounds.group(1)), int(bounds.group(2) or bounds.group(1))
+        if not low <= number <= high:
+            return ""
+        elements = elements[:-1]
+    elements.append(f"Khoản {number}")
+    point = _POINT_LETTER.match(pieces[-1]) if len(pieces) > 1 else None
+    if point is not None:
+        elements.append(f"Điểm {point.group(1)}")
+    return " > ".join(elements)
 
 
 def identity(hit: Hit) -> str:

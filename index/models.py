@@ -137,6 +137,9 @@ class Span:
     text: str
     level: str
     """"điểm", "khoản" or "câu"."""
+    section: str = ""
+    """The passage's section path narrowed to the span ("Điều 3 > Khoản 5-6" becomes
+    "Điều 3 > Khoản 6 > Điểm a" for the bold "6. ... a) ..."); empty when not narrower."""
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ def answer_json(answer: Answer) -> dict:
         "mode": result.mode,
         "answer": {
             "span": answer.span.text if answer.span else None,
+            "span_section": answer.span.section or None if answer.span else None,
             "passages": [
                 {
                     "chunk_id": h.chunk.chunk_id,

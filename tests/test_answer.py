@@ -143,3 +143,23 @@ def test_a_transitional_clause_answers_only_questions_about_the_old_cases() -> N
     span = choose_span("viên chức tuyển dụng trước ngày 01/7/2020 có hợp đồng làm việc thế nào",
                        [chunk], lambda t: 1.0)
     assert span is not None and span.text.startswith("2."), span and span.text
+
+
+def test_the_span_names_its_khoan_and_diem_in_the_section() -> None:
+    from index.answer import narrowed_section
+
+    lead, point = "6. Mức phụ cấp ưu đãi 45% được áp dụng:", "a) Nhà giáo mầm non;"
+    assert narrowed_section("Chương I > Điều 3 > Khoản 5-6", [lead, point]) == (
+        "Chương I > Điều 3 > Khoản 6 > Điểm a"
+    )
+    assert narrowed_section("Điều 56", ["2. Viên chức bị cảnh cáo"]) == "Điều 56 > Khoản 2"
+    assert narrowed_section("Điều 3 > Khoản 2", ["b) Nhà giáo"]) == "Điều 3 > Khoản 2 > Điểm b"
+    # Nothing narrower than the passage, or a number outside it: the passage's own path.
+    assert narrowed_section("Điều 3 > Khoản 5-6", ["4. Khoản khác"]) == ""
+    assert narrowed_section("Điều 3 > Khoản 5-6", ["b) Nhà giáo"]) == ""
+    assert narrowed_section("Hội nghị tổng kết", ["1. Một là"]) == ""
+    # Through choose_span: the bold điểm with its lead-in.
+    text = ARTICLE_3[2]
+    chunk = Chunk(7, "nd182.md", text, "Chương I > Điều 3 > Khoản 6", 0, len(text))
+    span = choose_span("giáo viên mầm non phụ cấp bao nhiêu phần trăm", [chunk], lambda t: 1.0)
+    assert span is not None and span.section == "Chương I > Điều 3 > Khoản 6 > Điểm a"

@@ -158,6 +158,24 @@ def test_an_answer_the_engine_doubts_says_so_before_the_passage() -> None:
     assert_valid_html(doubted[0])
 
 
+def test_the_source_line_names_the_khoan_and_diem_in_bold() -> None:
+    from index.models import Span
+
+    text = "6. Mức phụ cấp ưu đãi 45% được áp dụng:\n\na) Nhà giáo mầm non;"
+    h = hit(doc("a.md"), text, section="Chương I > Điều 3 > Khoản 5-6")
+    span = Span(0, ((0, 39), (41, len(text))), "…", "điểm", "Chương I > Điều 3 > Khoản 6 > Điểm a")
+    answer = Answer("q", (h,), (span,), False, None, SearchResult("q", (h,), False, 1, 1, "bm25"))
+    first = answer_blocks(answer, 700)[0]
+    assert "Điều 3 &gt; Khoản 6 &gt; Điểm a" in first and "Khoản 5-6" not in first
+    compiled = replace(
+        hit(doc("vien-chuc.md", number=None), "1. Viên chức bị khiển trách.",
+            section="Chương V > Điều 5.2.LQ.56 (Điều 56 Luật số 58/2010/QH12) > Khoản 1"),
+        source="Điều 56 Luật số 58/2010/QH12",
+    )
+    line = source_line(compiled.doc, compiled.chunk.section, compiled.source)
+    assert "Điều 5.2.LQ.56 &gt; Khoản 1" in line and "Chương V" not in line
+
+
 def test_source_line_names_number_title_date_section_and_file() -> None:
     line = source_line(doc("van-ban/nd-182.md"), "Điều 3 > Khoản 5")
     text = html_to_text(line)

@@ -38,4 +38,9 @@ def test_json_rows_carry_the_bold_span_and_the_first_message(tmp_path: Path, cor
     assert span and "mầm non" in span and answered["hits"]
     for part in span.split(" … "):  # a điểm's span carries its khoản's lead-in
         assert part in passages[0]["text"]
-    assert declined["abstained"] and declined["answer"] == {"span": None, "passages": []}
+    # The source names the khoản the bold text opens with ("2. ..." -> "... > Khoản 2").
+    clause = answered["answer"]["span_section"].split("Khoản ")[1].split(" ")[0]
+    assert span.startswith(f"{clause}. ")
+    assert declined["abstained"] and declined["answer"] == {
+        "span": None, "span_section": None, "passages": []
+    }

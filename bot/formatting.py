@@ -102,9 +102,9 @@ def source_line(doc: DocumentInfo, section: str = "", source: str | None = None)
     """
     parts = []
     if source:
-        parts.append(f"<b>{esc(source)}</b>")
-        parts.append(esc(messages.FOUND_IN_COMPILATION.format(title=short(doc.title, 80))))
         section = _compiled_article(section)
+        parts.append(f"<b>{esc(_cited(source, section))}</b>")
+        parts.append(esc(messages.FOUND_IN_COMPILATION.format(title=short(doc.title, 80))))
     if doc.number:
         parts.append(f"<b>{esc(doc.number)}</b>")
     if doc.title and doc.title != doc.number and not source:
@@ -131,6 +131,14 @@ def _compiled_article(section: str) -> str:
         e for e in elements[start + 1 :] if e.startswith(("Khoản", "Điểm")) and "-" not in e
     ]
     return " > ".join([elements[start].split(" (")[0], *narrower])
+
+
+def _cited(source: str, section: str) -> str:
+    """A source article cited the Vietnamese way, narrowest first: "điểm a khoản 1 Điều 56
+    Luật số 58/2010/QH12" for the source "Điều 56 Luật số 58/2010/QH12" and a section ending
+    "> Khoản 1 > Điểm a"."""
+    narrower = [e for e in section.split(" > ")[1:] if e.startswith(("Khoản", "Điểm"))]
+    return " ".join([*(e[0].lower() + e[1:] for e in reversed(narrower)), source])
 
 
 def _passage(hit: Hit, span: Span | None, limit: int) -> str:

@@ -174,6 +174,10 @@ def test_the_source_line_names_the_khoan_and_diem_in_bold() -> None:
     )
     line = source_line(compiled.doc, compiled.chunk.section, compiled.source)
     assert "Điều 5.2.LQ.56 &gt; Khoản 1" in line and "Chương V" not in line
+    assert "<b>khoản 1 Điều 56 Luật số 58/2010/QH12</b>" in line
+    narrowed = "Chương V > Điều 5.2.LQ.56 (Điều 56 Luật số 58/2010/QH12) > Khoản 1 > Điểm b"
+    line = source_line(compiled.doc, narrowed, compiled.source)
+    assert "<b>điểm b khoản 1 Điều 56 Luật số 58/2010/QH12</b>" in line
 
 
 def test_source_line_names_number_title_date_section_and_file() -> None:

@@ -19,15 +19,17 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.db import Database, masked, write_errors
 from index.models import SearchResult
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -316,17 +318,15 @@ class Journal:
         be written the update is handled anyway (better twice than never); never raises.
         """
         now = time.time() if now is None else now
-        with self._lock:
-            try:
-                with self.db.transaction():
-                    claimed = self.db.execute(
-                        "INSERT INTO processed_updates (update_id, replica, seen_at)"
-                        " VALUES (?,?,?) ON CONFLICT DO NOTHING",
-                        (update_id, replica, now),
-                    ).rowcount
-            except WRITE_ERRORS:  # no journal row is lost: not counted in health
-                logger.warning("could not claim update %d; handling it", update_id, exc_info=True)
-                return True
+        claimed = self._shared(
+            lambda: self.db.execute(
+                "INSERT INTO processed_updates (update_id, replica, seen_at)"
+                " VALUES (?,?,?) ON CONFLICT DO NOTHING",
+                (update_id, replica, now),
+            ).rowcount,
+            failed=1,  # handled anyway; no journal row is lost, so not counted in health
+            what=f"claim update {update_id}; handling it",
+        )
         return claimed == 1
 
     def hold(self, token: str, user_id: int, kind: str, target: str, staged: str | None) -> bool:
@@ -334,51 +334,56 @@ class Journal:
 
         Returns False when the database could not store it (the caller keeps it in memory).
         """
-        with self._lock:
-            try:
-                with self.db.transaction():
-                    self.db.execute(
-                        "INSERT INTO pending_actions (token, user_id, kind, target, staged,"
-                        " created_at) VALUES (?,?,?,?,?,?)",
-                        (token, user_id, kind, target, staged, time.time()),
-                    )
-            except WRITE_ERRORS:
-                logger.warning("could not store pending action %s", token, exc_info=True)
-                return False
-        return True
+
+        def store() -> bool:
+            self.db.execute(
+                "INSERT INTO pending_actions (token, user_id, kind, target, staged,"
+                " created_at) VALUES (?,?,?,?,?,?)",
+                (token, user_id, kind, target, staged, time.time()),
+            )
+            return True
+
+        return self._shared(store, failed=False, what=f"store pending action {token}")
 
     def release(self, token: str) -> tuple[int, str, str, str | None] | None:
         """Take a held action once: (user_id, kind, target, staged), or None when unknown,
         already taken (by this or another replica) or unreadable."""
-        with self._lock:
-            try:
-                with self.db.transaction():
-                    row = self.db.execute(
-                        "DELETE FROM pending_actions WHERE token=?"
-                        " RETURNING user_id, kind, target, staged",
-                        (token,),
-                    ).fetchone()
-            except WRITE_ERRORS:
-                logger.warning("could not read pending action %s", token, exc_info=True)
-                return None
+        row = self._shared(
+            lambda: self.db.execute(
+                "DELETE FROM pending_actions WHERE token=? RETURNING user_id, kind, target, staged",
+                (token,),
+            ).fetchone(),
+            failed=None,
+            what=f"read pending action {token}",
+        )
         return None if row is None else (int(row[0]), row[1], row[2], row[3])
 
     def forget_updates(self, now: float | None = None) -> int:
         """Delete claimed update ids (and unanswered confirmations) older than
         :data:`UPDATE_IDS_KEPT_S`; returns the update ids deleted; never raises."""
         before = (time.time() if now is None else now) - UPDATE_IDS_KEPT_S
+
+        def delete() -> int:
+            self.db.execute("DELETE FROM pending_actions WHERE created_at < ?", (before,))
+            return int(
+                self.db.execute("DELETE FROM processed_updates WHERE seen_at < ?", (before,))
+                .rowcount
+            )
+
+        return self._shared(delete, failed=0, what="delete old update ids")
+
+    def _shared(self, work: Callable[[], T], *, failed: T, what: str) -> T:
+        """Run ``work`` in one transaction under the lock: the replicas' shared bookkeeping.
+
+        A database error is logged ("could not <what>") and ``failed`` returned: these calls
+        never raise, and lose no journal row (they are not counted in :attr:`health`)."""
         with self._lock:
             try:
                 with self.db.transaction():
-                    self.db.execute("DELETE FROM pending_actions WHERE created_at < ?", (before,))
-                    return int(
-                        self.db.execute(
-                            "DELETE FROM processed_updates WHERE seen_at < ?", (before,)
-                        ).rowcount
-                    )
+                    return work()
             except WRITE_ERRORS:
-                logger.warning("could not delete old update ids", exc_info=True)
-                return 0
+                logger.warning("could not %s", what, exc_info=True)
+                return failed
 
     def export_rows(self, since: float | None = None) -> Iterator[Sequence[Any]]:
         """Rows for CSV export, oldest first, with the top hit and all hits in one cell."""

@@ -27,9 +27,9 @@ from index.textnorm import fold, syllables
 # A new unit starts at a blank line or at a line opening a khoản ("2."), điểm ("b)") or dash.
 _UNIT_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:\d{1,2}\.\d{0,2}\.?|[a-zđ]\)|[-+•])\s)")
 _SENTENCE = re.compile(r"(?<=[^\d\s][.;!?])\s+(?=[A-ZĐÀ-Ỹ\"“(0-9])")
-_CLAUSE_START = re.compile(r"^\s*\d{1,2}\.\s")
+_CLAUSE_START = re.compile(r"^\s*(\d{1,2})\.\s")
 _NUMBERING = re.compile(r"(?:^|(?<=\s))\d{1,2}\.(?=\s)")
-_POINT_START = re.compile(r"^\s*[a-zđ]\)\s")
+_POINT_START = re.compile(r"^\s*([a-zđ])\)\s")
 _HEADING = re.compile(r"^\s*(?:#+\s|Điều\s+\d|Chương\s|Mục\s+\d)", re.IGNORECASE)
 _LONG_UNIT = 420
 
@@ -291,8 +291,6 @@ def choose_span(
     )
 
 
-_CLAUSE_NUMBER = re.compile(r"^\s*(\d{1,2})\.\s")
-_POINT_LETTER = re.compile(r"^\s*([a-zđ])\)\s")
 _CLAUSES = re.compile(r"^Khoản\s+(\d{1,2})(?:-(\d{1,2}))?$")
 
 
@@ -307,9 +305,9 @@ def narrowed_section(section: str, pieces: Sequence[str]) -> str:
     elements = section.split(" > ") if section else []
     if not pieces or not any(e.startswith("Điều") for e in elements):
         return ""
-    clause = _CLAUSE_NUMBER.match(pieces[0])
+    clause = _CLAUSE_START.match(pieces[0])
     if clause is None:  # a điểm alone: narrower only inside a passage of a single khoản
-        point = _POINT_LETTER.match(pieces[-1])
+        point = _POINT_START.match(pieces[-1])
         single = _CLAUSES.match(elements[-1])
         if point is None or single is None or single.group(2):
             return ""
@@ -324,7 +322,7 @@ def narrowed_section(section: str, pieces: Sequence[str]) -> str:
             return ""
         elements = elements[:-1]
     elements.append(f"Khoản {number}")
-    point = _POINT_LETTER.match(pieces[-1]) if len(pieces) > 1 else None
+    point = _POINT_START.match(pieces[-1]) if len(pieces) > 1 else None
     if point is not None:
         elements.append(f"Điểm {point.group(1)}")
     return " > ".join(elements)

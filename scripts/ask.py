@@ -20,7 +20,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bot import messages  # noqa: E402
-from index.access import EVERYTHING, Access  # noqa: E402
+from index.access import EVERYTHING, Access, collections_on_disk  # noqa: E402
 from index.engine import Engine, IndexMismatch, IndexMissing  # noqa: E402
 from index.models import Answer, Hit, SearchResult  # noqa: E402
 from index.settings import ConfigError, load_index_settings  # noqa: E402
@@ -145,7 +145,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     access = EVERYTHING
     if args.collections is not None:
-        access = Access.only(c.strip().strip("/") for c in args.collections.split(",") if c.strip())
+        wanted = [c.strip().strip("/") for c in args.collections.split(",") if c.strip()]
+        known = collections_on_disk(settings.documents_dir)
+        unknown = [c for c in wanted if c not in known]
+        if unknown:  # a typo would silently read nothing
+            parser.error(
+                f"--collections: không có bộ sưu tập {', '.join(unknown)}; "
+                f"các bộ sưu tập: {', '.join(known) or '(chưa có thư mục nào)'}"
+            )
+        access = Access.only(wanted)
     if args.questions:
         out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
         with open(args.questions, encoding="utf-8") as handle:

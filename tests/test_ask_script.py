@@ -44,3 +44,20 @@ def test_json_rows_carry_the_bold_span_and_the_first_message(tmp_path: Path, cor
     assert declined["abstained"] and declined["answer"] == {
         "span": None, "span_section": None, "passages": []
     }
+
+
+def test_an_unknown_collection_is_refused_with_the_known_ones(
+    tmp_path: Path, corpus: Path
+) -> None:
+    settings = make_settings(tmp_path, corpus)
+    build_index(settings)
+    config = tmp_path / "config.yaml"
+    config.write_text("embedding:\n  backend: none\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "scripts/ask.py", "--config", str(config), "--index",
+         str(settings.index_dir), "--docs", str(corpus), "--collections", "noi-bo-typo",
+         "phụ cấp ưu đãi"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2 and not done.stdout
+    assert "không có bộ sưu tập noi-bo-typo" in done.stderr

@@ -358,6 +358,7 @@ def build_answer(
     article_chunks: Callable[[Chunk], list[Chunk]],
     idf: Callable[[str], float],
     passages: int = 3,
+    hit_of: Callable[[Chunk], Hit | None] | None = None,
 ) -> Answer:
     """The first message for a search result: passages in order, bold span, abstain reason.
 
@@ -366,6 +367,10 @@ def build_answer(
         article_chunks: Passages of the same article (Điều) as a chunk, in reading order.
         idf: Global weight of a folded token.
         passages: How many passages the first message shows.
+        hit_of: A passage as a hit with its own document, source and replacement note (the
+            engine's :meth:`~index.engine.Engine.passage`), for an answering passage that
+            ranking did not return. Without it such a passage takes the top hit's document
+            and source: right only when the results come from one plain document.
     """
     if result.abstained or not result.hits:
         reason = result.reason or ("empty" if not result.query.strip() else "no_match")
@@ -376,7 +381,14 @@ def build_answer(
     first = top
     if span is not None and span.chunk_id != top.chunk.chunk_id:
         ranked = next((h for h in same_doc if h.chunk.chunk_id == span.chunk_id), None)
-        first = ranked or replace(top, chunk=pool[span.chunk_id])
+        chunk = pool[span.chunk_id]
+        own = hit_of(chunk) if hit_of is not None else replace(top, chunk=chunk)
+        if ranked is not None:
+            first = ranked
+        elif own is not None:  # a neighbour of a ranked passage: cited by its own source
+            first = replace(own, score=top.score)
+        else:  # not readable after all: the top passage and its own span
+            span = choose_span(result.query, [top.chunk], idf)
     others = next_passages(result.hits, first, passages - 1)
     spans = [span] + [choose_span(result.query, [h.chunk], idf) for h in others]
     return Answer(result.query, (first, *others), tuple(spans), False, None, result)

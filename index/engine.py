@@ -385,6 +385,7 @@ class Engine:
             lambda chunk: self._article_chunks(chunk, state),
             state.lexical.idf,
             passages,
+            hit_of=lambda chunk: self.passage(chunk.chunk_id, access),
         )
         doubt = result.doubt
         if not answer.abstained and doubt is not None:

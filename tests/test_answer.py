@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from index.answer import QueryTerms, build_answer, choose_span, next_passages, units
 from index.models import Chunk, DocumentInfo, Hit, SearchResult
 
@@ -163,3 +165,33 @@ def test_the_span_names_its_khoan_and_diem_in_the_section() -> None:
     chunk = Chunk(7, "nd182.md", text, "Chương I > Điều 3 > Khoản 6", 0, len(text))
     span = choose_span("giáo viên mầm non phụ cấp bao nhiêu phần trăm", [chunk], lambda t: 1.0)
     assert span is not None and span.section == "Chương I > Điều 3 > Khoản 6 > Điểm a"
+
+
+def test_an_answering_neighbour_is_cited_by_its_own_source() -> None:
+    # Pháp điển: two articles of one compilation from two different documents. Ranking returns
+    # a passage of each; the answer sits in a neighbour of the second that ranking did not
+    # return. It must be cited as its own article, not as the top hit's.
+    compilation = replace(doc("vien-chuc.md", number=None), compilation=True)
+    top_text = "1. Viên chức được tuyển dụng phải tập sự theo quy định của pháp luật."
+    lead_text = "1. Thời gian tập sự được tính theo chức danh nghề nghiệp."
+    answer_text = "2. Thời gian tập sự của giáo viên mầm non là 09 tháng."
+    top = Chunk(1, "vien-chuc.md", top_text, "Điều 5.2.LQ.27 (Điều 27 Luật số 58/2010/QH12)",
+                0, 1)
+    ranked = Chunk(2, "vien-chuc.md", lead_text,
+                   "Điều 5.2.NĐ.12.21 (Điều 21 Nghị định số 115/2020/NĐ-CP) > Khoản 1", 0, 1)
+    neighbour = Chunk(3, "vien-chuc.md", answer_text,
+                      "Điều 5.2.NĐ.12.21 (Điều 21 Nghị định số 115/2020/NĐ-CP) > Khoản 2", 0, 1)
+    sources = {1: "Điều 27 Luật số 58/2010/QH12", 2: "Điều 21 Nghị định số 115/2020/NĐ-CP",
+               3: "Điều 21 Nghị định số 115/2020/NĐ-CP"}
+    hits = (Hit(top, compilation, 2.0, source=sources[1]),
+            Hit(ranked, compilation, 1.0, source=sources[2]))
+    articles = {1: [top], 2: [ranked, neighbour], 3: [ranked, neighbour]}
+    result = SearchResult("thời gian tập sự của giáo viên mầm non là bao lâu", hits, False, 0.9,
+                          1.0, "bm25")
+    answer = build_answer(
+        result, lambda chunk: articles[chunk.chunk_id], lambda t: 1.0,
+        hit_of=lambda chunk: Hit(chunk, compilation, 0.0, source=sources[chunk.chunk_id]),
+    )
+    first = answer.passages[0]
+    assert first.chunk.chunk_id == 3 and answer.span is not None and "09 tháng" in answer.span.text
+    assert first.source == "Điều 21 Nghị định số 115/2020/NĐ-CP" and first.score == 2.0

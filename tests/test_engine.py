@@ -240,3 +240,32 @@ def test_an_answer_the_abstain_model_doubts_is_shown_as_uncertain(tmp_path, corp
         engine.settings, retrieval=replace(engine.settings.retrieval, doubt_probability=0.8)
     )
     assert not engine.answer(question).uncertain
+
+
+def test_an_answer_no_clause_of_which_means_the_question_is_declined() -> None:
+    # The span floor judges what the abstain model judged (doubt set), never a question that
+    # names a document by its number (doubt None), and only answers the model already doubts.
+    from types import SimpleNamespace
+
+    from index.models import Answer, SearchResult, Span
+
+    settings = make_settings(Path("."), Path("."))
+    engine = SimpleNamespace(settings=settings)
+
+    def declined(similarity: float | None, doubt: float | None) -> bool:
+        result = SearchResult("q", (), False, 0.5, 1.0, "hybrid", 0.9, None, doubt)
+        span = Span(1, ((0, 1),), "x", "câu", similarity=similarity)
+        return Engine._no_clause_means_it(engine, Answer("q", (), (span,), False, None, result))
+
+    floor = settings.retrieval.min_span_similarity
+    assert declined(floor - 0.01, 0.3)
+    assert not declined(floor + 0.01, 0.3)
+    assert not declined(floor - 0.01, 0.1)  # the model is confident: the answer stands
+    assert not declined(floor - 0.01, None)  # "Kết luận 51-KL/TW ra ngày nào"
+    assert not declined(None, 0.9)  # spans chosen by words alone (BM25 phase)
+    off = replace(settings, retrieval=replace(settings.retrieval, min_span_similarity=0.0))
+    assert not Engine._no_clause_means_it(
+        SimpleNamespace(settings=off),
+        Answer("q", (), (Span(1, ((0, 1),), "x", "câu", similarity=0.5),), False, None,
+               SearchResult("q", (), False, 0.5, 1.0, "hybrid", 0.9, None, 0.9)),
+    )

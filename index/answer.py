@@ -285,6 +285,12 @@ def span_candidates(chunks: Sequence[Chunk]) -> list[_Unit]:
     return candidates
 
 
+def span_texts(chunk: Chunk) -> list[str]:
+    """The texts of a passage's candidate bold spans, as the answer would show them (the
+    builder stores their vectors, so weighing spans by meaning costs no encoding)."""
+    return [_shown(unit) for unit in span_candidates([chunk])]
+
+
 def choose_span(
     question: str,
     chunks: Sequence[Chunk],

@@ -22,12 +22,14 @@ from typing import Any
 import numpy as np
 
 from index import store
+from index.answer import span_texts
 from index.chunking import Piece, chunk_text, heading_for, plain_text, split_piece
 from index.embed_cache import (
     BuildCancelled,  # noqa: F401 - re-exported for callers
     EmbeddingCache,
     embed_missing,
     seed_path,
+    text_key,
 )
 from index.embedders import Embedder, embedder_id, make_embedder
 from index.lexical import LexicalIndex
@@ -364,11 +366,18 @@ def _vectors(
     tick: Progress,
     cancel: threading.Event | None = None,
 ) -> dict[int, np.ndarray]:
-    """Vectors for every chunk: from the previous build, else the cache, else embedded now."""
+    """Vectors for every chunk: from the previous build, else the cache, else embedded now.
+
+    The candidate bold spans of every passage (``answer.span_texts``) are embedded after the
+    passages, through the same cache; they are left in ``state["spans"]`` as (text keys,
+    chunk ids, vectors) for :func:`_write`.
+    """
     if embedder is None:
         return {}
     vectors: dict[int, np.ndarray] = {}
     texts: dict[int, str] = {}
+    span_ids: dict[str, int] = {}  # span text -> its id in ``texts`` (negative)
+    by_chunk: list[tuple[int, list[str]]] = []
     for doc_id, chunks in state["chunks"].items():
         doc = state["docs"][doc_id]
         for chunk in chunks:
@@ -376,10 +385,26 @@ def _vectors(
                 vectors[chunk.chunk_id] = prev.vectors[chunk.chunk_id]
             else:
                 texts[chunk.chunk_id] = embed_text(doc, chunk, settings.chunking.with_heading)
+            spans = span_texts(chunk)
+            by_chunk.append((chunk.chunk_id, spans))
+            for text in spans:
+                span_ids.setdefault(text, -1 - len(span_ids))
+    texts.update({i: text for text, i in span_ids.items()})  # after the passages
     seeds = [seed_path(settings.documents_dir, embedder.name)]
     cache = EmbeddingCache(settings.index_dir, embedder.name, seeds)
     largest = max(8, settings.embedding.batch_size)
-    vectors.update(embed_missing(texts, embedder, cache, embed, largest, tick, cancel))
+    found = embed_missing(texts, embedder, cache, embed, largest, tick, cancel)
+    keys, owners, rows = [], [], []
+    for chunk_id, spans in by_chunk:
+        for text in spans:
+            vector = found.get(span_ids[text])
+            if vector is not None:
+                keys.append(text_key(text))
+                owners.append(chunk_id)
+                rows.append(vector)
+    if rows:
+        state["spans"] = (keys, np.asarray(owners, np.int64), np.stack(rows))
+    vectors.update({i: v for i, v in found.items() if i >= 0})
     return vectors
 
 
@@ -439,6 +464,8 @@ def _write(
         cfg = settings.retrieval
         index = VectorIndex.update(old, set(prev.vectors) if prev else set(), matrix, ids, cfg)
         index.save(folder / "vectors.faiss")
+    if state.get("spans"):
+        store.save_span_vectors(folder, *state["spans"])
     store.write_manifest(
         folder,
         {

@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -54,9 +55,16 @@ class VectorMemo:
     candidate spans; span texts recur across questions on the same clauses.
     """
 
-    def __init__(self, embedder: Embedder, size: int = 4096) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        size: int = 4096,
+        known: Callable[[str], np.ndarray | None] | None = None,
+    ) -> None:
         self.embedder = embedder
         self.size = size
+        self.known = known
+        """Vectors stored with the index (the build's span vectors), looked up first."""
         self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -69,13 +77,17 @@ class VectorMemo:
 
     def passages(self, texts: list[str]) -> np.ndarray:
         """One vector per passage text, encoding only those not seen recently (one batch)."""
-        found = [self._get(("p", t)) for t in texts]
+        found = [self._stored(t) for t in texts]
         missing = [t for t, v in zip(texts, found, strict=True) if v is None]
         if missing:
             fresh = dict(zip(missing, self.embedder.embed_documents(missing), strict=True))
             found = [v if v is not None else self._put(("p", t), fresh[t])
                      for t, v in zip(texts, found, strict=True)]
         return np.vstack(found) if found else np.zeros((0, self.embedder.dim), np.float32)
+
+    def _stored(self, text: str) -> np.ndarray | None:
+        vector = self.known(text) if self.known is not None else None
+        return vector if vector is not None else self._get(("p", text))
 
     def _get(self, key: tuple[str, str]) -> np.ndarray | None:
         with self._lock:

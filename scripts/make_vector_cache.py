@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Write the shipped vector cache of the bundled documents (float16, a few MB).
+"""Write the shipped vector cache of the bundled documents (float16, some 20 MB): the vectors
+of their passages and of the passages' candidate bold spans.
 
 The cache lets a fresh clone answer in hybrid mode without embedding the whole collection
 first: the builder uses every entry whose passage text and model still match (keys are
@@ -44,6 +45,7 @@ def collect(index_dir: Path, with_heading: bool) -> tuple[str, list[str], np.nda
     matrix, ids = store.load_vectors(folder, mmap=False)
     by_id = {int(i): n for n, i in enumerate(ids)}
     keys: dict[str, np.ndarray] = {}
+    kept: set[int] = set()
     missing = 0
     for row in store.read_jsonl(folder / "chunks.jsonl"):
         chunk = store.chunk_from_row(row)
@@ -56,6 +58,12 @@ def collect(index_dir: Path, with_heading: bool) -> tuple[str, list[str], np.nda
         # prepended here as the builder does (see index.builder._vectors).
         key = text_key(embed_text(docs[chunk.doc_id], chunk, with_heading))
         keys[key] = matrix[by_id[chunk.chunk_id]]
+        kept.add(chunk.chunk_id)
+    spans = store.load_span_vectors(folder)  # the passages' candidate bold spans
+    if spans is not None:
+        for key, chunk_id, vector in zip(*spans, strict=True):
+            if int(chunk_id) in kept:
+                keys[str(key)] = vector
     ordered = sorted(keys)
     vectors = np.stack([keys[k] for k in ordered]).astype(np.float16) if ordered else None
     return model, ordered, vectors, missing

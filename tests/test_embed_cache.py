@@ -66,7 +66,9 @@ def test_a_cancelled_build_keeps_its_batches_and_the_next_embeds_only_the_rest(
     second = CountingEmbedder()
     report = build_index(settings, embedder=second)
     assert report.embedded == report.chunks > kept
-    assert second.embedded == report.chunks - kept
+    spans = Engine.open(settings, embedder=second)._state.spans
+    assert spans is not None  # and its spans' vectors: distinct texts, after the passages
+    assert second.embedded == report.chunks + len(spans.row_of) - kept
 
     # --full, and a fresh index folder without builds, reuse the cache: nothing to embed.
     third = CountingEmbedder()
@@ -100,15 +102,20 @@ def test_a_shipped_seed_makes_the_quick_build_hybrid(tmp_path: Path, corpus: Pat
     )
     assert done.returncode == 0, done.stderr
     seed = seed_path(settings.documents_dir, embedder.name)
-    assert seed.name == "fake-64.npz" and f"{report.chunks} vectors" in done.stdout
-    assert len(read_vectors(seed, embedder.name)) == report.chunks
+    # The passages' vectors and their candidate bold spans' (distinct texts).
+    spans = Engine.open(settings, embedder=embedder)._state.spans
+    assert spans is not None and len(spans.row_of) > report.chunks
+    shipped = report.chunks + len(spans.row_of)
+    assert seed.name == "fake-64.npz" and f"{shipped} vectors" in done.stdout
+    assert len(read_vectors(seed, embedder.name)) == shipped
     assert read_vectors(seed, "another-model") == {}
 
     fresh = replace(settings, index_dir=tmp_path / "fresh-index")
     counting = CountingEmbedder()
     quick = build_index(fresh, embed=False, embedder=counting)
-    assert counting.embedded == 0
+    assert counting.embedded == 0  # passages and spans all came from the seed
     assert quick.embedded == quick.chunks == report.chunks
+    assert len(Engine.open(fresh, embedder=counting)._state.spans) == len(spans)
     result = Engine.open(fresh, embedder=counting).search("phụ cấp ưu đãi nhà giáo", k=1)
     assert result.similarity is not None and result.similarity > 0.5
 

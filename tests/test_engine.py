@@ -269,3 +269,41 @@ def test_an_answer_no_clause_of_which_means_the_question_is_declined() -> None:
         Answer("q", (), (Span(1, ((0, 1),), "x", "câu", similarity=0.5),), False, None,
                SearchResult("q", (), False, 0.5, 1.0, "hybrid", 0.9, None, 0.9)),
     )
+
+
+def test_the_build_stores_every_candidate_span_vector(tmp_path, corpus, fake_embedder):
+    # Weighing spans by meaning and the ranker's span_cos feature read these vectors instead
+    # of encoding spans per question.
+    import numpy as np
+
+    from index.answer import span_texts
+    from index.features import PASSAGE_FEATURES, passage_features
+
+    engine = _engine(tmp_path, corpus, embedder=fake_embedder)
+    state = engine._state
+    assert state.spans is not None
+    texts = [(c.chunk_id, t) for c in state.chunks for t in span_texts(c)]
+    assert len(state.spans) == len(texts)
+    for _, text in texts[:20]:
+        assert np.allclose(state.spans.vector(text), fake_embedder.embed_documents([text])[0],
+                           atol=1e-3)
+    query = fake_embedder.embed_query("mức phụ cấp ưu đãi của nhà giáo")
+    chunk = state.chunks[0]
+    expected = max(float(fake_embedder.embed_documents([t])[0] @ query) for t in span_texts(chunk))
+    assert abs(state.spans.closest(chunk.chunk_id, query) - expected) < 1e-2
+    # A span the engine weighs is looked up, not encoded again.
+    encoded: list[str] = []
+    original = fake_embedder.embed_documents
+    fake_embedder.embed_documents = lambda batch: encoded.extend(batch) or original(batch)
+    engine._memo.passages([t for _, t in texts[:5]] + ["một câu không có trong chỉ mục"])
+    assert encoded == ["một câu không có trong chỉ mục"]
+    # The ranker sees each candidate's closest span in hybrid mode, and nothing without vectors.
+    cands = engine.candidates("mức phụ cấp ưu đãi của nhà giáo", mode="hybrid")
+    head = sorted(cands.fused, key=lambda p: -cands.fused[p])[:5]
+    rows = passage_features(cands, head, state, engine._view(cands))
+    col = PASSAGE_FEATURES.index("span_cos")
+    assert not np.isnan(rows[:, col]).any()
+    assert np.nanmax(rows[:, col + 1]) == 0.0  # span_cos_gap: the best candidate's is 0
+    lexical = engine.candidates("mức phụ cấp ưu đãi của nhà giáo", mode="bm25")
+    rows = passage_features(lexical, head, state, engine._view(lexical))
+    assert np.isnan(rows[:, col]).all()

@@ -35,12 +35,17 @@ _LONG_UNIT = 420
 
 # What kind of figure a question asks for, and how a clause states it.
 _DATE = re.compile(r"ngày\s+\d{1,2}(?:\s+tháng\s+\d{1,2})?|\d{1,2}/\d{1,2}/\d{4}|\d+\s*ngày")
-_DURATION = re.compile(r"\d+\s*(?:ngày|tuần|tháng|năm|giờ|phút)")
+# A length of time ("03 tháng", "từ đủ 12 tháng"), not a date ("ngày 01 tháng 7 năm 2020").
+_DURATION = re.compile(
+    r"(?<![\d/])(?<!ngày )(?<!tháng )\d+\s*(?:ngày|tuần|tháng|năm|giờ|phút)(?!\s*\d)"
+)
 _ASKS_FIGURE = re.compile(
     r"\b(bao nhieu|may|muc|ty le|toi da|toi thieu|bao lau|khi nao|ngay nao|thoi diem|han chot)\b"
 )
 _FIGURE_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"phan tram|%|ty le"), re.compile(r"\d\s*%|phần trăm")),
+    # "hợp đồng có thời hạn ... bao lâu" asks a duration: the question word before the nouns
+    (re.compile(r"bao lau"), _DURATION),
     (re.compile(r"ngay nao|khi nao|thoi diem|tu bao gio|han chot|thoi han"), _DATE),
     (re.compile(r"\bngay\b"), re.compile(r"\d+\s*ngày|ngày\s+\d")),
     (re.compile(r"\btuan\b"), re.compile(r"\d+\s*tuần")),
@@ -86,7 +91,7 @@ LEAD_IN_FACTOR = 0.6
 FACET_BONUS = 0.35
 CONFLICT_FACTOR = 0.5
 HEADING_FACTOR = 0.4
-TOP_HIT_BONUS = 0.12
+TOP_HIT_BONUS = 1.0
 TITLE_FACTOR = 0.5
 TITLE_SYLLABLES = 14
 TABLE_FACTOR = 0.4

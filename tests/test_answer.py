@@ -225,3 +225,23 @@ def test_the_best_few_spans_are_reweighed_by_their_meaning() -> None:
     assert span is not None and not span.text.startswith("3."), span.text
     # reweigh 0 or 1 keeps the term scores alone.
     assert choose_span(question, [chunk], lambda t: 1.0, None, similarity, 1) == plain
+
+
+def test_bao_lau_asks_a_duration_even_when_the_question_names_a_thoi_han() -> None:
+    # "hợp đồng ... có thời hạn ... bao lâu": "thời hạn" is the subject, "bao lâu" the ask, so
+    # "từ đủ 12 tháng đến 60 tháng" answers, not the date the rule took effect.
+    text = (
+        "1. Hợp đồng làm việc xác định thời hạn là hợp đồng mà trong đó hai bên xác định thời "
+        "hạn, thời điểm chấm dứt hiệu lực của hợp đồng trong khoảng thời gian từ đủ 12 tháng "
+        "đến 60 tháng.\n\n"
+        "Hợp đồng làm việc xác định thời hạn áp dụng đối với người được tuyển dụng làm viên "
+        "chức kể từ ngày 01 tháng 7 năm 2020."
+    )
+    chunk = Chunk(1, "a.md", text, "Điều 25", 0, len(text))
+    for question in (
+        "hợp đồng làm việc xác định thời hạn dài bao lâu",
+        "hop dong lam viec xac dinh thoi han dai bao lau",
+    ):
+        assert QueryTerms(question, lambda t: 1.0).weights.get("lau") is None  # a question word
+        span = choose_span(question, [chunk], lambda t: 1.0)
+        assert span is not None and "60 tháng" in span.text, span and span.text

@@ -46,6 +46,8 @@ _FIGURE_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"phan tram|%|ty le"), re.compile(r"\d\s*%|phần trăm")),
     # "hợp đồng có thời hạn ... bao lâu" asks a duration: the question word before the nouns
     (re.compile(r"bao lau"), _DURATION),
+    # "có hiệu lực từ ngày nào": the date the text takes effect, not any date it mentions
+    (re.compile(r"hieu luc"), re.compile(r"hiệu lực[^.;]{0,60}?\d{1,2}(?:/|\s+tháng\s+)\d")),
     (re.compile(r"ngay nao|khi nao|thoi diem|tu bao gio|han chot|thoi han"), _DATE),
     (re.compile(r"\bngay\b"), re.compile(r"\d+\s*ngày|ngày\s+\d")),
     (re.compile(r"\btuan\b"), re.compile(r"\d+\s*tuần")),
@@ -75,6 +77,8 @@ _ASKS_TRANSITION = re.compile(
 _COUNTED = re.compile(
     r"\b(bao nhieu|may|toi da|toi thieu)(?:\s+(?:bao nhieu|may|la|duoc|co))*\s+(\w+)"
 )
+# A counted noun the law words differently: "hội đồng mấy người" -> "07 hoặc 09 thành viên".
+_SAME_COUNT = {"nguoi": "(?:nguoi|thanh vien)"}
 _NOT_A_UNIT = frozenset("phan la thi duoc tien co khong va hay de cho ma nua roi".split())
 
 
@@ -184,9 +188,8 @@ class QueryTerms:
         self.asks_transition = bool(_ASKS_TRANSITION.search(folded))
         counted = _COUNTED.search(folded)
         if counted and counted.group(2) not in _NOT_A_UNIT:  # "bao nhieu phut" -> "180 phút"
-            self.figure = _Folded(
-                rf"\d[\d.,]*\s*(?:\([^)]{{1,20}}\)\s*)?{re.escape(counted.group(2))}\b"
-            )
+            unit = _SAME_COUNT.get(counted.group(2), re.escape(counted.group(2)))
+            self.figure = _Folded(rf"\d[\d.,]*\s*(?:\([^)]{{1,20}}\)\s*)?{unit}\b")
         elif self.asks_figure:
             for asked, stated in _FIGURE_KINDS:
                 if asked.search(folded):

@@ -245,3 +245,24 @@ def test_bao_lau_asks_a_duration_even_when_the_question_names_a_thoi_han() -> No
         assert QueryTerms(question, lambda t: 1.0).weights.get("lau") is None  # a question word
         span = choose_span(question, [chunk], lambda t: 1.0)
         assert span is not None and "60 tháng" in span.text, span and span.text
+
+
+def test_the_law_counts_members_and_dates_its_own_effect() -> None:
+    # "mấy người" is answered by "07, 09 hoặc 11 thành viên"; "có hiệu lực từ ngày nào" by
+    # the effect clause, not by the date of a text it repeals.
+    text = (
+        "1. Hội đồng thẩm định chương trình do Bộ trưởng thành lập để thẩm định chương trình.\n\n"
+        "2. Hội đồng thẩm định chương trình có 07, 09 hoặc 11 thành viên."
+    )
+    chunk = Chunk(1, "a.md", text, "Điều 12", 0, len(text))
+    span = choose_span("hội đồng thẩm định chương trình có mấy người", [chunk], lambda t: 1.0)
+    assert span is not None and "11 thành viên" in span.text, span and span.text
+    text = (
+        "1. Thông tư này có hiệu lực thi hành kể từ ngày 01 tháng 9 năm 2026.\n\n"
+        "2. Bãi bỏ Thông tư số 44/2011/TT-BGDĐT ngày 10 tháng 10 năm 2011 của Bộ trưởng Bộ "
+        "Giáo dục và Đào tạo ban hành Quy định về chế độ thỉnh giảng."
+    )
+    chunk = Chunk(2, "b.md", text, "Điều 18", 0, len(text))
+    span = choose_span("thông tư về thỉnh giảng có hiệu lực từ ngày nào", [chunk],
+                       lambda t: 1.0)
+    assert span is not None and "01 tháng 9 năm 2026" in span.text, span and span.text

@@ -473,11 +473,10 @@ class Engine:
         self, question: str, wanted: int, state: Snapshot, allowed: Readable | None = None
     ) -> dict[int, float]:
         """Cosine of the nearest (readable) passages by position (empty without vectors)."""
-        if state.vectors is None or self.embedder is None or len(state.vectors) == 0:
+        if state.vectors is None or self._memo is None or len(state.vectors) == 0:
             return {}
         only = allowed.selector if allowed is not None else None
-        vector = self._memo.query(question) if self._memo else self.embedder.embed_query(question)
-        scores, ids = state.vectors.search(vector, wanted, only)
+        scores, ids = state.vectors.search(self._memo.query(question), wanted, only)
         return {
             state.position[int(i)]: float(s)
             for s, i in zip(scores, ids, strict=True)

@@ -58,7 +58,6 @@ QUESTION_FEATURES = (
     "named",
     "query_terms",
     "no_tone",
-    "span_top",
 )
 DENSE_QUESTION_FEATURES = ("dense_top",)
 
@@ -217,15 +216,9 @@ def question_features(
             float(bool(cands.named)),
             float(len(view.unigrams)),
             float(cands.no_tone),
-            _best(rows[i, col["span_cos"]] for i in order[:5]),
         ],
         dtype=np.float64,
     )
-
-
-def _best(values) -> float:  # noqa: ANN001 - an iterable of floats, NaN for "not measured"
-    measured = [v for v in values if not math.isnan(v)]
-    return max(measured) if measured else NAN
 
 
 def _unseen(bigrams: list[str], state) -> float:  # noqa: ANN001

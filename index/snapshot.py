@@ -35,14 +35,10 @@ class SpanVectors:
         self.matrix = matrix
         """float16, as stored: half the memory (about 250 MB at 100,000 passages)."""
         self.row_of = {str(k): i for i, k in enumerate(keys)}
-        order = np.argsort(chunk_ids, kind="stable")
-        ids = chunk_ids[order]
-        bounds = np.flatnonzero(np.diff(ids)) + 1
-        self.rows = {
-            int(group_ids[0]): rows
-            for group_ids, rows in zip(np.split(ids, bounds), np.split(order, bounds), strict=True)
-            if len(group_ids)
-        }
+        self.rows: dict[int, list[int]] = {}
+        """Chunk id -> its spans' rows."""
+        for row, chunk_id in enumerate(chunk_ids.tolist()):
+            self.rows.setdefault(chunk_id, []).append(row)
 
     def __len__(self) -> int:
         return len(self.matrix)

@@ -158,6 +158,9 @@ def answer_blocks(answer: Answer, passage_chars: int) -> list[str]:
     Renders the engine's decision as it is: its passages in order, its bold spans, and a
     warning header when the engine doubts they answer (``answer.uncertain``).
     """
+    if answer.abstained and answer.missing:
+        about = esc(" và ".join(f"“{m}”" for m in answer.missing))
+        return [messages.NO_ANSWER_ABOUT.format(about=about)]
     if answer.abstained or not answer.passages:
         return [messages.NO_ANSWER]
     first, *others = answer.passages

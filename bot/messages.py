@@ -62,6 +62,10 @@ NO_ANSWER = (
     "Bạn thử diễn đạt lại (dùng từ ngữ trong văn bản, ví dụ “phụ cấp ưu đãi”, “định mức tiết dạy”) "
     "hoặc tra theo số hiệu bằng /vanban."
 )
+NO_ANSWER_ABOUT = (
+    "Không tìm thấy văn bản nào về {about} trả lời được câu hỏi này.\n"
+    "Bạn thử hỏi lại không kèm {about} để xem quy định chung, hoặc tra theo số hiệu bằng /vanban."
+)
 ANSWER_HEADER = "📌 <b>Đoạn trả lời sát nhất</b>"
 UNCERTAIN_HEADER = (
     "⚠️ <b>Chưa chắc có văn bản nào trả lời đúng câu hỏi này.</b> "

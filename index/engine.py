@@ -18,6 +18,7 @@ import numpy as np
 
 from index import references, store
 from index.access import EVERYTHING, Access, Readable
+from index.anchors import unmet
 from index.answer import build_answer
 from index.builder import embed_text, signature
 from index.chunking import article_of, plain_text
@@ -397,12 +398,18 @@ class Engine:
             reweigh=self.settings.retrieval.span_reweigh,
         )
         doubt = result.doubt
+        shown = answer.passages[0] if answer.passages else None
+        missing = self._unmet_anchors(result.query, shown or _first(result))
+        if answer.abstained:  # declined already: say what nothing was found about
+            return answer if result.reason == "unknown_number" else replace(answer, missing=missing)
+        if missing:
+            declined = replace(result, abstained=True, reason="unmet_anchor")
+            return Answer(result.query, (), (), True, "unmet_anchor", declined, missing=missing)
         if self._no_clause_means_it(answer):
             declined = replace(result, abstained=True, reason="low_confidence")
             return Answer(result.query, (), (), True, "low_confidence", declined)
-        if not answer.abstained and doubt is not None:
-            if doubt >= self.settings.retrieval.doubt_probability:
-                answer = replace(answer, uncertain=True)
+        if doubt is not None and doubt >= self.settings.retrieval.doubt_probability:
+            answer = replace(answer, uncertain=True)
         return answer
 
     def _no_clause_means_it(self, answer: Answer) -> bool:
@@ -415,6 +422,21 @@ class Engine:
         if answer.abstained or span is None or span.similarity is None or doubt is None:
             return False
         return span.similarity < floor and doubt >= SPAN_FLOOR_DOUBT
+
+    @staticmethod
+    def _unmet_anchors(question: str, hit: Hit | None) -> tuple[str, ...]:
+        """The years and provinces the question names that a passage (with its heading, its
+        document's title, number and dates) never mentions: "học phí năm 2027 ở Hà Nội" is
+        not answered by a 2019 decree. Nothing for a question naming a document by its
+        number: that document is the answer whatever year it carries."""
+        if hit is None or parse_reference(question):
+            return ()
+        doc = hit.doc
+        seen = " ".join(
+            filter(None, (hit.chunk.text, hit.chunk.context, hit.chunk.section, doc.title,
+                          doc.number, doc.issued, doc.effective))
+        )
+        return tuple(a.shown for a in unmet(question, seen))
 
     @staticmethod
     def _article_chunks(chunk: Chunk, state: Snapshot) -> list[Chunk]:
@@ -640,6 +662,10 @@ _GENERIC = frozenset(
     "cp tw bgddt ttg qh quy dinh noi ve gi van ban".split()
 )
 _OVERVIEW = re.compile(r"phạm vi điều chỉnh|trích yếu|tóm tắt|đối tượng áp dụng", re.IGNORECASE)
+
+
+def _first(result: SearchResult) -> Hit | None:
+    return result.hits[0] if result.hits else None
 
 
 def _overview(chunk: Chunk) -> int:

@@ -121,7 +121,8 @@ class SearchResult:
     similarity: float | None = None
     """Cosine similarity of the nearest passage when dense retrieval ran."""
     reason: str | None = None
-    """Why the engine abstained: "empty", "no_match", "unknown_number", "low_confidence"."""
+    """Why the engine abstained: "empty", "no_match", "unknown_number", "low_confidence",
+    "unmet_anchor" (the best passage never mentions a year or province the question names)."""
     doubt: float | None = None
     """The abstain model's probability that nothing relevant was found (None when it did not
     run: no model, a document named by its number, or an earlier floor decided)."""
@@ -164,6 +165,10 @@ class Answer:
     uncertain: bool = False
     """Shown, but the engine doubts it answers: the abstain model's probability reached
     ``retrieval.doubt_probability`` without reaching its own threshold. Front ends say so."""
+    missing: tuple[str, ...] = ()
+    """Years or provinces the question names ("năm 2027", "Hà Nội") that the best passage
+    never mentions: reason "unmet_anchor" when that alone declined the answer. Front ends
+    say what nothing was found about."""
 
     @property
     def span(self) -> Span | None:

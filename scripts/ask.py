@@ -56,6 +56,7 @@ def answer_json(answer: Answer) -> dict:
         "query": result.query,
         "abstained": answer.abstained,
         "reason": answer.reason,
+        "missing": list(answer.missing),
         "uncertain": answer.uncertain,
         "doubt": result.doubt,
         "evidence": result.evidence,

@@ -1,0 +1,107 @@
+"""Years and provinces a question is pinned to, and whether a passage says anything of them.
+
+"Học phí năm 2027 ở Hà Nội", "Sở GD&ĐT Nghệ An khen thưởng ... năm 2025": a question that
+names a year or a province asks about that year or that province. A passage that mentions
+neither (a 2019 fee decree, another province's news) does not answer it, however many other
+words it shares, and quoting it with its source line misleads. The engine declines such
+answers (:meth:`index.engine.Engine.answer`) and says what it found nothing about.
+
+Matching is on folded text (no tone marks), so "ha noi" and "Hà Nội" are the same place.
+A year that belongs to a document number ("182/2026/NĐ-CP") is the document's, not an anchor
+(number references decide those questions); a birth year ("sinh năm 1975") is a condition
+on the reader, not a topic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.textnorm import fold
+
+# The 63 provinces and cities before the 2025 merger (the 34 after it keep names from this
+# list), as a teacher types them. Folded when compiled.
+PROVINCES = (
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre",
+    "Bình Dương", "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ",
+    "Đà Nẵng", "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai",
+    "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang",
+    "Hòa Bình", "Hồ Chí Minh", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu",
+    "Lạng Sơn", "Lào Cai", "Lâm Đồng", "Long An", "Nam Định", "Nghệ An", "Ninh Bình",
+    "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh",
+    "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa",
+    "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc",
+    "Yên Bái",
+)
+# Short forms that name the same place.
+_ALIASES = {"tp hcm": "ho chi minh", "tphcm": "ho chi minh", "sai gon": "ho chi minh",
+            "ba ria": "ba ria vung tau", "vung tau": "ba ria vung tau"}
+# Names that are also ordinary words or another name ("tư tưởng Hồ Chí Minh", "hòa bình"):
+# a place only after "tỉnh", "thành phố" or "TP".
+_NEEDS_MARKER = {"ho chi minh", "hoa binh", "thai binh", "binh dinh"}
+_MARKER = re.compile(r"(?:tinh|thanh pho|tp)\s*$")
+
+_YEAR = r"(?:19[5-9]\d|20[0-9]\d)"
+# A bare year, or the year of a date (1/7/2026, 7/2026); never the year inside a document
+# number (182/2026/NĐ-CP), nor a birth year.
+_QUESTION_YEAR = re.compile(
+    rf"(?<![\w/])(?:\d{{1,2}}/){{0,2}}({_YEAR})(?![\w/])"
+)
+_BIRTH = re.compile(r"sinh(?: nam| vao nam)?\s*$")
+
+
+def _place_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", fold(text).replace("đ", "d")).strip()
+
+
+_NAMES = {_place_key(p): p for p in PROVINCES}
+_NAMES["ho chi minh"] = "TP. Hồ Chí Minh"
+_PLACES = {key: key for key in _NAMES}
+_PLACES.update(_ALIASES)
+_PLACE = re.compile(
+    r"(?<![a-z0-9])(" + "|".join(sorted(map(re.escape, _PLACES), key=len, reverse=True))
+    + r")(?![a-z0-9])"
+)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """One thing a question is pinned to."""
+
+    key: str
+    """What a passage must contain, folded ("2027", "ha noi")."""
+    shown: str
+    """How a reply names it ("năm 2027", "Hà Nội")."""
+
+
+def question_anchors(question: str) -> list[Anchor]:
+    """The years and provinces a question names, in order, without repeats."""
+    folded = _place_key(question)
+    found: dict[str, Anchor] = {}
+    for match in _QUESTION_YEAR.finditer(question):
+        before = _place_key(question[: match.start()])
+        if _BIRTH.search(before):
+            continue
+        year = match.group(1)
+        found.setdefault(year, Anchor(year, f"năm {year}"))
+    for match in _PLACE.finditer(folded):
+        name = match.group(1)
+        if name in _NEEDS_MARKER and not _MARKER.search(folded[: match.start()]):
+            continue
+        key = _PLACES[name]
+        found.setdefault(key, Anchor(key, _NAMES[key]))
+    return list(found.values())
+
+
+def mentions(text: str, anchor: Anchor) -> bool:
+    """True when a text (passage, heading, title, dates) mentions the anchor."""
+    folded = _place_key(text)
+    if anchor.key.isdigit():
+        return re.search(rf"(?<!\d){anchor.key}(?!\d)", folded) is not None
+    names = [anchor.key, *(alias for alias, key in _ALIASES.items() if key == anchor.key)]
+    return any(re.search(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])", folded) for n in names)
+
+
+def unmet(question: str, text: str) -> list[Anchor]:
+    """The question's anchors a text never mentions."""
+    return [a for a in question_anchors(question) if not mentions(text, a)]

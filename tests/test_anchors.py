@@ -1,0 +1,83 @@
+"""Years and provinces a question is pinned to (index/anchors.py) and the engine declining
+an answer whose passage never mentions them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.formatting import answer_blocks
+from index.anchors import question_anchors, unmet
+from index.builder import build_index
+from index.engine import Engine
+from tests.conftest import make_settings
+
+
+def keys(question: str) -> list[str]:
+    return [a.key for a in question_anchors(question)]
+
+
+def test_years_dates_and_school_years_are_anchors() -> None:
+    assert keys("học phí năm 2027 ở Hà Nội là bao nhiêu") == ["2027", "ha noi"]
+    assert keys("mức lương cơ sở từ ngày 1/7/2026 là bao nhiêu") == ["2026"]
+    assert keys("nam hoc 2025-2026 nghi he tu thang may") == ["2025", "2026"]
+
+
+def test_document_numbers_and_birth_years_are_not_anchors() -> None:
+    assert keys("Nghị định 182/2026/NĐ-CP quy định gì") == []
+    assert keys("giáo viên sinh năm 1970 được nghỉ hưu khi nào") == []
+    assert keys("giáo viên có 15 năm công tác, hệ số 2,34") == []
+
+
+def test_provinces_are_found_with_or_without_tone_marks_and_shown_by_their_name() -> None:
+    assert [(a.key, a.shown) for a in question_anchors("so gd nghe an khen thuong")] == [
+        ("nghe an", "Nghệ An")
+    ]
+    assert keys("Sở GD&ĐT Nghệ An khen thưởng") == ["nghe an"]
+    assert [a.shown for a in question_anchors("hoc phi tphcm")] == ["TP. Hồ Chí Minh"]
+
+
+def test_names_that_are_also_ordinary_words_need_a_place_marker() -> None:
+    assert keys("học tập và làm theo tư tưởng Hồ Chí Minh trong trường học") == []
+    assert keys("giáo dục vì hòa bình") == []
+    assert keys("học phí ở thành phố Hồ Chí Minh") == ["ho chi minh"]
+    assert keys("tỉnh Thái Bình tuyển giáo viên") == ["thai binh"]
+
+
+def test_a_text_meets_an_anchor_in_any_spelling() -> None:
+    question = "Vĩnh Long sơ kết học kỳ I năm học 2018-2019 ai chủ trì"
+    assert unmet(question, "SỞ GDĐT VINH LONG ... năm học 2018-2019") == []
+    assert [a.key for a in unmet(question, "Sở GDĐT Vĩnh Long, năm học 2016-2017")] == [
+        "2018", "2019"
+    ]
+
+
+def test_an_answer_whose_passage_never_names_the_year_asked_is_declined(tmp_path, corpus):
+    settings = make_settings(tmp_path, corpus)
+    build_index(settings)
+    engine = Engine.open(settings)
+    asked = "giáo viên THCS được phụ cấp ưu đãi bao nhiêu phần trăm"
+    assert not engine.answer(asked).abstained  # the decree's title carries 2026
+
+    for question, missing in (
+        (asked + " năm 2031", ("năm 2031",)),
+        ("giáo viên THCS tỉnh Nghệ An được phụ cấp ưu đãi bao nhiêu phần trăm", ("Nghệ An",)),
+    ):
+        answer = engine.answer(question)
+        assert answer.abstained and answer.reason == "unmet_anchor", question
+        assert answer.missing == missing
+        assert answer.result.abstained and answer.result.hits  # the ranking stays for paging
+        (message,) = answer_blocks(answer, 700)
+        assert f"“{missing[0]}”" in message
+
+    # Naming the document by its number: that document is the answer, whatever its year.
+    named = engine.answer("Nghị định 182/2026/NĐ-CP áp dụng từ năm 2031 không")
+    assert not named.abstained
+
+
+def test_news_of_the_province_and_year_asked_is_answered(tmp_path: Path, corpus):
+    settings = make_settings(tmp_path, corpus)
+    build_index(settings)
+    engine = Engine.open(settings)
+    answer = engine.answer("Sở GDĐT Vĩnh Long sơ kết học kỳ I năm học 2018-2019 ai chủ trì")
+    assert not answer.abstained
+    assert "Vĩnh Long" in answer.passages[0].chunk.text

@@ -289,10 +289,24 @@ class Engine:
         cands.named = references.named_documents(state, refs) if refs else set()
         if allowed is not None:
             cands.named &= allowed.docs
-        cands.unknown_number = bool(refs) and not cands.named and not _cited(state, refs, allowed)
+        sourced = {}
+        if any(ref.year for ref in refs) and not cands.named:  # only inside a compilation?
+            sourced = {
+                number: [p for p in positions if allowed is None or allowed.positions[p]]
+                for number, positions in references.sourced(state, refs).items()
+            }
+            cands.sourced = {p for positions in sourced.values() for p in positions}
+        cands.unknown_number = (
+            bool(refs) and not cands.named and not cands.sourced
+            and not _cited(state, refs, allowed)
+        )
         fused = cands.fused
+        cands.names_only = bool(refs) and not self._beyond_numbers(question)
         if cands.named:
-            self._boost(fused, cands.named, question, lexical_scores, state)
+            groups = [state.by_doc.get(doc_id, []) for doc_id in cands.named]
+            self._boost(fused, groups, question, lexical_scores, state)
+        elif cands.sourced:
+            self._boost(fused, list(sourced.values()), question, lexical_scores, state)
         elif refs and not cands.unknown_number:
             cands.mentioning = references.mentioning(state, refs)
             if allowed is not None:
@@ -324,9 +338,16 @@ class Engine:
         head = order[:RERANK_DEPTH]
         rows = passage_features(cands, head, self._state, self._view(cands))
         scores = self.ranker.score(rows)
-        ranked = [head[i] for i in np.argsort(-scores, kind="stable")]
+        ranked = [head[i] for i in np.argsort(-scores, kind="stable")] + order[RERANK_DEPTH:]
         by_position = {p: float(s) for p, s in zip(head, scores, strict=True)}
-        return ranked + order[RERANK_DEPTH:], by_position, rows
+        if cands.named or cands.sourced:  # the named document first
+            chunks = self._state.chunks
+            own = [p for p in ranked if chunks[p].doc_id in cands.named or p in cands.sourced]
+            if cands.names_only:  # "24/2021 quy định gì": its scope first, as boosted
+                own.sort(key=lambda p: -fused[p])
+            first = set(own)
+            ranked = own + [p for p in ranked if p not in first]
+        return ranked, by_position, rows
 
     def decide(
         self,
@@ -346,7 +367,7 @@ class Engine:
         top = grouped[0][0]
         evidence = self._evidence(cands.question, top, state)
         named = bool(cands.named) and state.chunks[top].doc_id in cands.named
-        if named or top in cands.mentioning:
+        if named or top in cands.sourced or top in cands.mentioning:
             return False, None, max(evidence, 1.0), None
         if cands.unknown_number:  # names a document the collection neither holds nor cites
             return True, "unknown_number", 0.0, None
@@ -508,26 +529,31 @@ class Engine:
     def _boost(
         self,
         fused: dict[int, float],
-        named: set[str],
+        documents: list[list[int]],
         question: str,
         lexical: np.ndarray,
         state: Snapshot,
     ) -> None:
         """Put passages of the documents a question names by number first.
 
-        They are ordered by the lexical score of the question; a question that only names the
+        ``documents`` holds each named document's passage positions in reading order. They
+        are ordered by the lexical score of the question; a question that only names the
         document ("66/2026 quy định gì") gets its scope article or summary first.
         """
-        rest = [t for t in self._lexical_query(question, None) if not _NUMBERISH.search(t)]
-        rest = [t for t in rest if not all(fold(w) in _GENERIC for w in t.lstrip("~").split("_"))]
-        for doc_id in named:
-            positions = state.by_doc.get(doc_id, [])
+        rest = self._beyond_numbers(question)
+        for positions in documents:
             if rest:
                 order = sorted(positions, key=lambda p: -lexical[p])
             else:  # the question only names the document: what is it about?
                 order = sorted(positions, key=lambda p: (-_overview(state.chunks[p]), p))
             for rank, pos in enumerate(order[:5]):
                 fused[pos] = fused.get(pos, 0.0) + NUMBER_BOOST / (1 + rank * 0.1)
+
+    def _beyond_numbers(self, question: str) -> list[str]:
+        """The question's BM25 tokens besides the document numbers and the words naming them
+        (empty for "Nghị định 24/2021 quy định gì")."""
+        rest = [t for t in self._lexical_query(question, None) if not _NUMBERISH.search(t)]
+        return [t for t in rest if not all(fold(w) in _GENERIC for w in t.lstrip("~").split("_"))]
 
     def _evidence(self, question: str, position: int, state: Snapshot) -> float:
         """How much of the question the best passage covers, 0..1.
@@ -659,7 +685,8 @@ _NUMBERISH = re.compile(r"\d")
 # Words of a question that name a document rather than ask about it.
 _GENERIC = frozenset(
     "nghi dinh quyet thong tu chi thi ke hoach cong van ket luan luat so nd nq tt qd ct kh cv "
-    "cp tw bgddt ttg qh quy dinh noi ve gi van ban".split()
+    "cp tw bgddt ttg qh quy dinh noi ve gi van ban de dung chinh cua nhung cai muc dich "
+    "tom tat trich yeu la co nao".split()
 )
 _OVERVIEW = re.compile(r"phạm vi điều chỉnh|trích yếu|tóm tắt|đối tượng áp dụng", re.IGNORECASE)
 

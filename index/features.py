@@ -73,8 +73,13 @@ class Candidates:
     dense: dict[int, float] = field(default_factory=dict)
     similarity: float | None = None
     named: set[str] = field(default_factory=set)
+    sourced: set[int] = field(default_factory=set)
+    """Compilation passages taken from a document the question names (when the collection
+    holds that document only inside a compilation): they count as the named document."""
     mentioning: set[int] = field(default_factory=set)
     unknown_number: bool = False
+    names_only: bool = False
+    """The question only names a document by its number ("66/2026 quy định gì")."""
     no_tone: bool = False
     view: QuestionView | None = None
     """The question's terms as features compare them (built on first use)."""
@@ -168,7 +173,7 @@ def passage_features(
                 figure,
                 float(pos in state.replaced),
                 float(doc.compilation),
-                float(chunk.doc_id in cands.named),
+                float(chunk.doc_id in cands.named or pos in cands.sourced),
                 float(pos in cands.mentioning),
                 math.log1p(len(chunk.text)),
                 float(doc.number is None and not doc.compilation),
@@ -213,7 +218,7 @@ def question_features(
             _unseen(view.bigrams, state),
             float(cands.lexical[positions[top]]),
             cands.similarity if cands.similarity is not None else NAN,
-            float(bool(cands.named)),
+            float(bool(cands.named or cands.sourced)),
             float(len(view.unigrams)),
             float(cands.no_tone),
         ],

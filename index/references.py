@@ -43,6 +43,22 @@ def mentioning(snapshot: Snapshot, refs: list[NumberRef]) -> set[int]:
     return snapshot.mentions[key]
 
 
+def sourced(snapshot: Snapshot, refs: list[NumberRef]) -> dict[str, list[int]]:
+    """Passages of compilations taken from one of the numbered documents, by that document's
+    number, in reading order (cached): a Pháp điển compilation holds "Nghị định 24/2021"
+    article by article, so a question naming it is answered from those articles."""
+    key = tuple(refs)
+    if key not in snapshot.sourced:
+        if len(snapshot.sourced) > MAX_CACHED:
+            snapshot.sourced.clear()
+        snapshot.sourced[key] = {
+            number: positions
+            for number, positions in snapshot.by_source.items()
+            if any(ref_matches(ref, number) for ref in refs)
+        }
+    return snapshot.sourced[key]
+
+
 def _find_mentions(snapshot: Snapshot, refs: list[NumberRef]) -> set[int]:
     patterns = [re.compile(rf"(?<!\d)0*{re.escape(ref.num)}(?!\d)") for ref in refs]
     found = set()

@@ -15,7 +15,7 @@ from index.embed_cache import text_key
 from index.lexical import LexicalIndex
 from index.models import Chunk, DocumentInfo
 from index.references import replaced_passages
-from index.sources import mark_compilations
+from index.sources import mark_compilations, sources_by_number
 from index.textnorm import fold
 from index.tones import ToneRestorer
 from index.vectors import VectorIndex
@@ -74,6 +74,10 @@ class Snapshot:
     replaced: dict[int, str] = field(default_factory=dict)
     """Position of a passage from a replaced text -> number of the document that replaced it."""
     mentions: dict[tuple, set[int]] = field(default_factory=dict)
+    sourced: dict[tuple, dict[str, list[int]]] = field(default_factory=dict)
+    """Numbers named in questions -> compilation passages taken from those documents."""
+    by_source: dict[str, list[int]] = field(default_factory=dict)
+    """Number of a document a compilation takes articles from -> their passages, in order."""
     sources: dict[int, str] = field(default_factory=dict)
     """Position of a compilation's passage -> the document and article it comes from."""
     hidden: frozenset[int] = frozenset()
@@ -156,6 +160,7 @@ def load_snapshot(folder: Path, nprobe: int) -> Snapshot:
         replaced={p: number for p, (number, _) in replacements.items()},
         replaced_in={p: collection for p, (_, collection) in replacements.items()},
         sources=sources,
+        by_source=sources_by_number(sources),
         hidden=frozenset(p for d in hidden_docs for p in by_doc.get(d, [])),
         hidden_docs=hidden_docs,
         spans=SpanVectors(*stored) if stored is not None and len(stored[0]) else None,

@@ -54,3 +54,14 @@ def mark_compilations(
         if chunk.doc_id in names and (source := cited_source(chunk.section))
     }
     return out, sources
+
+
+def sources_by_number(sources: dict[int, str]) -> dict[str, list[int]]:
+    """The source document's number ("58/2010/QH12" of "Điều 56 Luật số 58/2010/QH12") ->
+    positions of the compilation passages taken from it, in order."""
+    found: dict[str, list[int]] = {}
+    for pos in sorted(sources):
+        number = sources[pos].rpartition(" số ")[2]
+        if number:
+            found.setdefault(number, []).append(pos)
+    return found

@@ -307,3 +307,54 @@ def test_the_build_stores_every_candidate_span_vector(tmp_path, corpus, fake_emb
     lexical = engine.candidates("mức phụ cấp ưu đãi của nhà giáo", mode="bm25")
     rows = passage_features(lexical, head, state, engine._view(lexical))
     assert np.isnan(rows[:, col]).all()
+
+
+COMPILATION = """---
+title: "Giáo dục"
+so_hieu: "43/2019/QH14"
+---
+
+Chương I
+
+Điều 13.1.NĐ.18.1. Phạm vi điều chỉnh
+
+(Điều 1 Nghị định số 24/2021/NĐ-CP Quy định việc quản lý trong cơ sở giáo dục mầm non và cơ sở giáo dục phổ thông công lập)
+
+Nghị định này quy định việc quản lý trong cơ sở giáo dục mầm non và cơ sở giáo dục phổ thông công lập, bao gồm thực hiện quy chế dân chủ trong quản lý các hoạt động giáo dục.
+
+Điều 13.1.NĐ.18.2. Đối tượng áp dụng
+
+(Điều 2 Nghị định số 24/2021/NĐ-CP)
+
+Nghị định này áp dụng đối với nhà trẻ, trường mầm non, trường tiểu học, trường trung học cơ sở công lập.
+
+Điều 13.1.NĐ.18.3. Giải thích từ ngữ
+
+(Điều 3 Nghị định số 24/2021/NĐ-CP)
+
+Hoạt động giáo dục là các hoạt động dạy học và giáo dục trong nhà trường.
+"""
+
+LIST = """---
+title: "Quyết định 1255/QĐ-TTg - Danh mục xã hội hóa"
+so_hieu: "1255/QĐ-TTg"
+---
+
+## Điều 2. Căn cứ
+
+- Nghị định 24/2022/NĐ-CP: Nghị định số 24/2022/NĐ-CP ngày 06/4/2022 của Chính phủ quy định về giáo dục nghề nghiệp.
+- Nghị định 24/2021/NĐ-CP về quản lý trong cơ sở giáo dục mầm non và phổ thông công lập.
+"""
+
+
+def test_a_document_held_only_inside_a_compilation_answers_for_its_number(tmp_path, corpus):
+    (corpus / "van-ban" / "giao-duc.md").write_text(COMPILATION, encoding="utf-8")
+    (corpus / "van-ban" / "qd-1255.md").write_text(LIST, encoding="utf-8")
+    engine = _engine(tmp_path, corpus)
+    answer = engine.answer("Nghị định 24/2021 quy định về vấn đề gì")
+    assert not answer.abstained
+    first = answer.passages[0]
+    assert first.source == "Điều 1 Nghị định số 24/2021/NĐ-CP"  # its scope, not a list citing it
+    assert "quy chế dân chủ" in first.chunk.text
+    asked = engine.answer("nghi dinh 24/2021 ap dung doi voi truong nao")
+    assert asked.passages[0].source == "Điều 2 Nghị định số 24/2021/NĐ-CP"

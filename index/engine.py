@@ -418,11 +418,10 @@ class Engine:
             similarity=self._span_similarity(result, state),
             reweigh=self.settings.retrieval.span_reweigh,
         )
+        if answer.abstained:
+            return answer
         doubt = result.doubt
-        shown = answer.passages[0] if answer.passages else None
-        missing = self._unmet_anchors(result.query, shown or _first(result))
-        if answer.abstained:  # declined already: say what nothing was found about
-            return answer if result.reason == "unknown_number" else replace(answer, missing=missing)
+        missing = self._unmet_anchors(result.query, answer.passages[0])
         if missing:
             declined = replace(result, abstained=True, reason="unmet_anchor")
             return Answer(result.query, (), (), True, "unmet_anchor", declined, missing=missing)
@@ -445,12 +444,12 @@ class Engine:
         return span.similarity < floor and doubt >= SPAN_FLOOR_DOUBT
 
     @staticmethod
-    def _unmet_anchors(question: str, hit: Hit | None) -> tuple[str, ...]:
+    def _unmet_anchors(question: str, hit: Hit) -> tuple[str, ...]:
         """The years and provinces the question names that a passage (with its heading, its
         document's title, number and dates) never mentions: "học phí năm 2027 ở Hà Nội" is
         not answered by a 2019 decree. Nothing for a question naming a document by its
         number: that document is the answer whatever year it carries."""
-        if hit is None or parse_reference(question):
+        if parse_reference(question):
             return ()
         doc = hit.doc
         seen = " ".join(
@@ -689,10 +688,6 @@ _GENERIC = frozenset(
     "tom tat trich yeu la co nao".split()
 )
 _OVERVIEW = re.compile(r"phạm vi điều chỉnh|trích yếu|tóm tắt|đối tượng áp dụng", re.IGNORECASE)
-
-
-def _first(result: SearchResult) -> Hit | None:
-    return result.hits[0] if result.hits else None
 
 
 def _overview(chunk: Chunk) -> int:

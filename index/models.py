@@ -166,9 +166,9 @@ class Answer:
     """Shown, but the engine doubts it answers: the abstain model's probability reached
     ``retrieval.doubt_probability`` without reaching its own threshold. Front ends say so."""
     missing: tuple[str, ...] = ()
-    """Years or provinces the question names ("năm 2027", "Hà Nội") that the best passage
-    never mentions: reason "unmet_anchor" when that alone declined the answer. Front ends
-    say what nothing was found about."""
+    """Declined (reason "unmet_anchor") because the best passage never mentions these years
+    or provinces the question names ("năm 2027", "Hà Nội"); front ends say what nothing was
+    found about."""
 
     @property
     def span(self) -> Span | None:

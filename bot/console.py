@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Sequence
 from types import FrameType
 from typing import Any, TextIO
 
@@ -22,6 +23,7 @@ from bot.formatting import (
     document_label,
     document_list,
     esc,
+    excerpt_card,
     html_to_text,
     pack,
     sections,
@@ -30,7 +32,7 @@ from bot.jobs import DenseProgress, complete_dense, needs_dense, open_or_build
 from bot.progress import TqdmProgress
 from bot.settings import Settings
 from index.engine import Engine
-from index.models import DocumentInfo, Hit
+from index.models import Chunk, DocumentInfo, Hit
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +104,8 @@ class Console:
         self.dense = dense
         self.bold = BOLD if out.isatty() else ("", "")
         self.current: DocumentInfo | None = None
+        self.listed: list[Chunk] = []
+        """The articles of the last /vanban listing, in the order /dieu numbers them."""
 
     def show(self, html_text: str) -> None:
         """Print HTML as plain text."""
@@ -156,6 +160,17 @@ class Console:
             self.show(messages.VANBAN_USAGE)
             return
         found = self.engine.find_by_number(query)
+        excerpts = [] if found else self.engine.excerpts(query)
+        if excerpts:  # held only as articles of a compilation
+            for excerpt in excerpts[:5]:
+                cited = [
+                    d for d in self.engine.citing(excerpt.number)
+                    if d.doc_id != excerpt.compilation.doc_id
+                ]
+                self.show(excerpt_card(excerpt, cited))
+            self.current, self.listed = excerpts[0].compilation, list(excerpts[0].articles)
+            self._list_sections(excerpts[0].labels)
+            return
         if not found:
             citing = self.engine.citing(query)
             if not citing:
@@ -167,14 +182,19 @@ class Console:
         for doc in found[:5]:
             self.show(document_card(doc, self.engine.cited_by(doc.doc_id)))
         self.current = found[0]
-        items = sections(self.engine.chunks(found[0].doc_id))
+        chunks = self.engine.chunks(found[0].doc_id)
+        items = sections(chunks)
+        self.listed = [chunks[i] for _, i in items]
         if not items:
             self.show(messages.CARD_NO_SECTIONS)
             return
+        self._list_sections([label for label, _ in items])
+
+    def _list_sections(self, labels: Sequence[str]) -> None:
         lines = [messages.CONSOLE_SECTIONS]
         lines += [
             messages.CONSOLE_SECTION_LINE.format(n=n, section=esc(label))
-            for n, (label, _) in enumerate(items, 1)
+            for n, label in enumerate(labels, 1)
         ]
         self.show("\n".join(lines))
 
@@ -184,12 +204,11 @@ class Console:
         if doc is None:
             self.show(messages.CONSOLE_NO_DOCUMENT)
             return
-        chunks = self.engine.chunks(doc.doc_id)
-        items = sections(chunks)
-        if not value.isdigit() or not 1 <= int(value) <= len(items):
-            self.show(messages.CONSOLE_BAD_SECTION.format(value=esc(value), count=len(items)))
+        listed = self.listed
+        if not value.isdigit() or not 1 <= int(value) <= len(listed):
+            self.show(messages.CONSOLE_BAD_SECTION.format(value=esc(value), count=len(listed)))
             return
-        chunk = chunks[items[int(value) - 1][1]]
+        chunk = listed[int(value) - 1]
         text = self.engine.article_text(chunk)
         hit = self.engine.passage(chunk.chunk_id) or Hit(chunk, doc, 1.0)
         self.show("\n\n".join(article_blocks(hit, text)))

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
 
 from bot import messages
-from index.models import Answer, Chunk, DocumentInfo, Hit, Span
+from index.models import Answer, Chunk, DocumentInfo, Excerpt, Hit, Span
 from index.textnorm import fold
 
 MAX_MESSAGE = 4096
@@ -236,6 +236,24 @@ def document_card(doc: DocumentInfo, cited_by: Sequence[DocumentInfo], limit: in
     lines += [template.format(value=esc(value)) for template, value in fields if value]
     if doc.ocr_low:
         lines.append(esc(messages.SCANNED_NOTE))
+    if cited_by:
+        lines.append(messages.CARD_CITED_BY)
+        lines += [f"• {document_label(d, 120)}" for d in cited_by[:limit]]
+        if len(cited_by) > limit:
+            lines.append(esc(messages.CARD_CITED_MORE.format(count=len(cited_by) - limit)))
+    return "\n".join(lines)
+
+
+def excerpt_card(excerpt: Excerpt, cited_by: Sequence[DocumentInfo], limit: int = 10) -> str:
+    """HTML card of a document held only as articles of a compilation, with the documents
+    that cite it."""
+    lines = [
+        messages.EXCERPT_TITLE.format(name=esc(excerpt.name)),
+        esc(messages.EXCERPT_HELD.format(
+            compilation=excerpt.compilation.title, count=len(excerpt.articles),
+            file=excerpt.compilation.doc_id,
+        )),
+    ]
     if cited_by:
         lines.append(messages.CARD_CITED_BY)
         lines += [f"• {document_label(d, 120)}" for d in cited_by[:limit]]

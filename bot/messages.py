@@ -104,6 +104,11 @@ VANBAN_NONE = (
 )
 VANBAN_CHOOSE = "Có {count} văn bản khớp với “{query}”, bạn chọn một:"
 CARD_TITLE = "📄 <b>{title}</b>"
+EXCERPT_TITLE = "📘 <b>{name}</b>"
+EXCERPT_HELD = (
+    "Bộ sưu tập không có bản riêng của văn bản này; Pháp điển “{compilation}” có {count} điều "
+    "của nó, nguyên văn (tệp {file})."
+)
 CARD_NUMBER = "Số hiệu: {value}"
 CARD_TYPE = "Loại văn bản: {value}"
 CARD_ISSUER = "Cơ quan ban hành: {value}"

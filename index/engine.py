@@ -28,7 +28,7 @@ from index.features import Candidates, QuestionView, passage_features, question_
 from index.fusion import collapse, coverage, weighted_rrf
 from index.lexical import query_tokens
 from index.lexicon import EXPANSIONS, QUESTION_WORDS, expand
-from index.models import Answer, Chunk, DocumentInfo, Hit, SearchResult
+from index.models import Answer, Chunk, DocumentInfo, Excerpt, Hit, SearchResult
 from index.ranker import AbstainModel, Ranker
 from index.settings import IndexSettings
 from index.snapshot import Snapshot, load_verified
@@ -599,6 +599,39 @@ class Engine:
         """Documents whose own number matches a loosely typed reference ("nghi quyet 29")."""
         found = [d for d in references.find_by_number(self._state, text) if access.reads(d.doc_id)]
         return [d for d in found if d.doc_id not in self._state.hidden_docs] or found
+
+    def excerpts(self, text: str, access: Access = EVERYTHING) -> list[Excerpt]:
+        """Documents a loosely typed number designates that the collection holds only as
+        articles of a compilation ("/vanban 58/2010/QH12": the "Viên chức" compilation's
+        articles of Luật Viên chức), each with the articles it holds."""
+        state = self._state
+        refs = parse_reference(normalize_line(text))
+        found = []
+        for number, positions in references.sourced(state, refs).items():
+            readable = [
+                p for p in positions
+                if access.reads(state.chunks[p].doc_id) and p not in state.hidden
+            ]
+            if not readable:
+                continue
+            first: dict[str, int] = {}
+            for p in readable:
+                first.setdefault(article_of(state.chunks[p].section) or state.sources[p], p)
+            articles = list(first.values())
+            found.append(
+                Excerpt(
+                    number=number,
+                    name=references.source_name(state.chunks[articles[0]].text,
+                                                state.sources[articles[0]]),
+                    compilation=state.docs[state.chunks[articles[0]].doc_id],
+                    articles=tuple(state.chunks[p] for p in articles),
+                    labels=tuple(
+                        references.article_label(state.chunks[p], state.sources[p])
+                        for p in articles
+                    ),
+                )
+            )
+        return found
 
     def citing(self, text: str, access: Access = EVERYTHING) -> list[DocumentInfo]:
         """Documents that cite a loosely typed number (also one the collection does not hold)."""

@@ -91,6 +91,23 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Excerpt:
+    """A document the collection holds only as articles of a compilation (Pháp điển): "Luật
+    số 58/2010/QH12" inside the "Viên chức" compilation."""
+
+    number: str
+    """Its number as the compilation writes it ("58/2010/QH12")."""
+    name: str
+    """Its kind, number and title as the compilation's notes give them ("Nghị định số
+    24/2021/NĐ-CP Quy định việc quản lý ..."); at least the kind and number."""
+    compilation: DocumentInfo
+    articles: tuple[Chunk, ...]
+    """The first passage of each of its articles the compilation holds, in reading order."""
+    labels: tuple[str, ...]
+    """Each article as that document numbers it ("Điều 2. Giải thích từ ngữ")."""
+
+
+@dataclass(frozen=True)
 class Hit:
     """One ranked passage returned by a search."""
 

@@ -59,6 +59,31 @@ def sourced(snapshot: Snapshot, refs: list[NumberRef]) -> dict[str, list[int]]:
     return snapshot.sourced[key]
 
 
+def source_name(text: str, source: str) -> str:
+    """ "Nghị định số 24/2021/NĐ-CP Quy định việc quản lý ..." from a compiled article's note
+    "(Điều 1 Nghị định số 24/2021/NĐ-CP Quy định việc quản lý ... ngày 23/03/2021 của Chính
+    phủ, có hiệu lực ...)"; the kind and number of ``source`` ("Điều 1 Nghị định số ...")
+    when the note gives no title."""
+    named = re.sub(r"^Điều\s+\S+\s+", "", source)
+    start = text.find(named)
+    if start < 0:
+        return named
+    rest = text[start + len(named) :].split(")")[0]
+    title = re.split(r"\s+ngày\s+\d|,?\s+có hiệu lực", rest, maxsplit=1)[0].strip(" ,")
+    return f"{named} {title}" if title else named
+
+
+_COMPILED_HEADING = re.compile(r"Điều \d+\.\d+\.[A-ZĐ]+\.[\d.]*\d\.?[ \t]+([^\n]+)")
+
+
+def article_label(chunk: Chunk, source: str) -> str:
+    """ "Điều 2. Giải thích từ ngữ" for a compiled article taken from "Điều 2 Luật số ..."."""
+    article = re.match(r"Điều\s+\S+", source)
+    heading = _COMPILED_HEADING.search(f"{chunk.context}\n{chunk.text}")
+    label = article.group(0) if article else source
+    return f"{label}. {heading.group(1).strip()}" if heading else label
+
+
 def _find_mentions(snapshot: Snapshot, refs: list[NumberRef]) -> set[int]:
     patterns = [re.compile(rf"(?<!\d)0*{re.escape(ref.num)}(?!\d)") for ref in refs]
     found = set()

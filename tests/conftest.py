@@ -72,6 +72,33 @@ Hội nghị quán triệt Nghị quyết số 29-NQ/TW về đổi mới căn b
 Tổng truy cập 5.977.933
 """
 
+# A Pháp điển compilation holding three articles of a decree the corpus has no copy of.
+COMPILATION = """---
+title: "Giáo dục"
+so_hieu: "43/2019/QH14"
+---
+
+Chương I
+
+Điều 13.1.NĐ.18.1. Phạm vi điều chỉnh
+
+(Điều 1 Nghị định số 24/2021/NĐ-CP Quy định việc quản lý trong cơ sở giáo dục mầm non và cơ sở giáo dục phổ thông công lập)
+
+Nghị định này quy định việc quản lý trong cơ sở giáo dục mầm non và cơ sở giáo dục phổ thông công lập, bao gồm thực hiện quy chế dân chủ trong quản lý các hoạt động giáo dục.
+
+Điều 13.1.NĐ.18.2. Đối tượng áp dụng
+
+(Điều 2 Nghị định số 24/2021/NĐ-CP)
+
+Nghị định này áp dụng đối với nhà trẻ, trường mầm non, trường tiểu học, trường trung học cơ sở công lập.
+
+Điều 13.1.NĐ.18.3. Giải thích từ ngữ
+
+(Điều 3 Nghị định số 24/2021/NĐ-CP)
+
+Hoạt động giáo dục là các hoạt động dạy học và giáo dục trong nhà trường.
+"""
+
 OFF_TOPIC = """# Hướng dẫn chăm sóc cây cà phê
 
 Cây cà phê cần được tưới nước đều đặn vào mùa khô, bón phân hữu cơ hai lần mỗi năm và tỉa cành sau thu hoạch để cây ra nhiều quả.

@@ -11,7 +11,7 @@ import pytest
 from index.builder import build_index
 from index.engine import Engine, IndexMismatch, IndexMissing
 from index.settings import ChunkingSettings
-from tests.conftest import make_settings
+from tests.conftest import COMPILATION, make_settings
 
 
 def _engine(tmp_path: Path, corpus: Path, embedder=None, backend: str = "none") -> Engine:
@@ -309,32 +309,6 @@ def test_the_build_stores_every_candidate_span_vector(tmp_path, corpus, fake_emb
     assert np.isnan(rows[:, col]).all()
 
 
-COMPILATION = """---
-title: "Giáo dục"
-so_hieu: "43/2019/QH14"
----
-
-Chương I
-
-Điều 13.1.NĐ.18.1. Phạm vi điều chỉnh
-
-(Điều 1 Nghị định số 24/2021/NĐ-CP Quy định việc quản lý trong cơ sở giáo dục mầm non và cơ sở giáo dục phổ thông công lập)
-
-Nghị định này quy định việc quản lý trong cơ sở giáo dục mầm non và cơ sở giáo dục phổ thông công lập, bao gồm thực hiện quy chế dân chủ trong quản lý các hoạt động giáo dục.
-
-Điều 13.1.NĐ.18.2. Đối tượng áp dụng
-
-(Điều 2 Nghị định số 24/2021/NĐ-CP)
-
-Nghị định này áp dụng đối với nhà trẻ, trường mầm non, trường tiểu học, trường trung học cơ sở công lập.
-
-Điều 13.1.NĐ.18.3. Giải thích từ ngữ
-
-(Điều 3 Nghị định số 24/2021/NĐ-CP)
-
-Hoạt động giáo dục là các hoạt động dạy học và giáo dục trong nhà trường.
-"""
-
 LIST = """---
 title: "Quyết định 1255/QĐ-TTg - Danh mục xã hội hóa"
 so_hieu: "1255/QĐ-TTg"
@@ -358,3 +332,18 @@ def test_a_document_held_only_inside_a_compilation_answers_for_its_number(tmp_pa
     assert "quy chế dân chủ" in first.chunk.text
     asked = engine.answer("nghi dinh 24/2021 ap dung doi voi truong nao")
     assert asked.passages[0].source == "Điều 2 Nghị định số 24/2021/NĐ-CP"
+
+
+def test_a_number_held_only_inside_a_compilation_has_its_articles_listed(tmp_path, corpus):
+    (corpus / "van-ban" / "giao-duc.md").write_text(COMPILATION, encoding="utf-8")
+    engine = _engine(tmp_path, corpus)
+    assert engine.find_by_number("24/2021") == []
+    (excerpt,) = engine.excerpts("nghi dinh 24/2021")
+    assert excerpt.number == "24/2021/NĐ-CP"
+    assert excerpt.name.startswith("Nghị định số 24/2021/NĐ-CP Quy định việc quản lý")
+    assert excerpt.compilation.compilation and excerpt.compilation.title == "Giáo dục"
+    assert excerpt.labels == (
+        "Điều 1. Phạm vi điều chỉnh", "Điều 2. Đối tượng áp dụng", "Điều 3. Giải thích từ ngữ"
+    )
+    assert "quy chế dân chủ" in engine.article_text(excerpt.articles[0])
+    assert engine.excerpts("Nghị định 24/2020") == [] and engine.excerpts("182/2026") == []

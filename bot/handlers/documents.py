@@ -16,17 +16,19 @@ from bot.formatting import (
     document_label,
     document_list,
     esc,
+    excerpt_card,
     sections,
 )
 from bot.handlers.common import ARTICLE_MESSAGES, clean_input, cut, reader, send_blocks
 from bot.state import doc_key, state_of
 from index.access import EVERYTHING, Access
 from index.engine import Engine
-from index.models import DocumentInfo, Hit
+from index.models import DocumentInfo, Excerpt, Hit
 
 logger = logging.getLogger(__name__)
 
 SECTIONS_PER_PAGE = 12
+EXCERPT_BUTTONS = 60  # Telegram takes 100 buttons per message; two per row stay readable
 
 
 def find_document(
@@ -87,6 +89,29 @@ def _card(
     return text, markup
 
 
+def _excerpt(
+    engine: Engine, excerpt: Excerpt, access: Access
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The card of a document held only inside a compilation, a button per article (each
+    opens that article of the compilation, like a card's section buttons)."""
+    cited = [
+        d for d in engine.citing(excerpt.number, access)
+        if d.doc_id != excerpt.compilation.doc_id
+    ]
+    text = excerpt_card(excerpt, cited)
+    index = {c.chunk_id: i for i, c in enumerate(engine.chunks(excerpt.compilation.doc_id, access))}
+    key = doc_key(excerpt.compilation.doc_id)
+    buttons = [
+        InlineKeyboardButton(label[:40], callback_data=f"s:{key}:{index[chunk.chunk_id]}")
+        for chunk, label in zip(excerpt.articles, excerpt.labels, strict=True)
+        if chunk.chunk_id in index
+    ][:EXCERPT_BUTTONS]
+    if not buttons:
+        return text, None
+    text += "\n\n" + messages.CARD_SECTIONS
+    return text, InlineKeyboardMarkup([buttons[j : j + 2] for j in range(0, len(buttons), 2)])
+
+
 async def vanban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Find a document by its number and show its card (or a choice, or a clear miss)."""
     message = update.effective_message
@@ -97,6 +122,12 @@ async def vanban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     engine = state_of(context).engine
     access = reader(update, context)
     found = await asyncio.to_thread(engine.find_by_number, query, access)
+    excerpts = [] if found else await asyncio.to_thread(engine.excerpts, query, access)
+    if excerpts:  # held only as articles of a compilation
+        for excerpt in excerpts[:5]:
+            text, markup = await asyncio.to_thread(_excerpt, engine, excerpt, access)
+            await send_blocks(message, [text], markup)
+        return
     if not found:
         citing = await asyncio.to_thread(engine.citing, query, access)
         if citing:

@@ -256,3 +256,14 @@ def test_the_law_counts_members_and_dates_its_own_effect() -> None:
         "Giáo dục và Đào tạo ban hành Quy định về chế độ thỉnh giảng."
     )
     assert "01 tháng 9 năm 2026" in bold("thông tư về thỉnh giảng có hiệu lực từ ngày nào", text)
+
+
+def test_the_clause_stating_the_count_asked_beats_the_top_passage_naming_the_body() -> None:
+    # The top passage says who sets the council up; its neighbour says how many sit on it.
+    top = Chunk(1, "tt44.md", "2. Bộ trưởng Bộ Giáo dục và Đào tạo thành lập hội đồng thẩm "
+                "định chương trình.", "Điều 12 > Khoản 2", 0, 1)
+    count = Chunk(2, "tt44.md", "3. Hội đồng thẩm định chương trình có 07, 09 hoặc 11 thành "
+                  "viên.", "Điều 12 > Khoản 3", 0, 1)
+    span = choose_span("thẩm định chương trình khcn cấp bộ thì hội đồng mấy người",
+                       [top, count], lambda t: 1.0, preferred=top.chunk_id)
+    assert span is not None and "07, 09 hoặc 11 thành viên" in span.text

@@ -102,6 +102,14 @@ def mentions(text: str, anchor: Anchor) -> bool:
     return any(re.search(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])", folded) for n in names)
 
 
+# "Hà Nội, ngày 10 tháng 6 năm 2026": where and when a document was signed, not what it is
+# about (the document's dates are matched through its metadata).
+_PLACE_DATE = re.compile(
+    r"[^\n,]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE
+)
+
+
 def unmet(question: str, text: str) -> list[Anchor]:
-    """The question's anchors a text never mentions."""
+    """The question's anchors a text never mentions (its signing place and date aside)."""
+    text = _PLACE_DATE.sub(" ", text)
     return [a for a in question_anchors(question) if not mentions(text, a)]

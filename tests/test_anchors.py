@@ -51,6 +51,12 @@ def test_a_text_meets_an_anchor_in_any_spelling() -> None:
     ]
 
 
+def test_the_place_a_document_was_signed_in_is_not_its_topic() -> None:
+    letterhead = "BỘ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 46/2026/TT-BGDĐT\nHà Nội, ngày 10 tháng 6 năm 2026"
+    assert [a.key for a in unmet("điểm chuẩn vào lớp 10 ở Hà Nội", letterhead)] == ["ha noi"]
+    assert unmet("điểm chuẩn vào lớp 10 ở Hà Nội", "Sở GDĐT Hà Nội công bố điểm chuẩn") == []
+
+
 def test_an_answer_whose_passage_never_names_the_year_asked_is_declined(tmp_path, corpus):
     settings = make_settings(tmp_path, corpus)
     build_index(settings)

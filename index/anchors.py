@@ -109,7 +109,23 @@ _PLACE_DATE = re.compile(
 )
 
 
-def unmet(question: str, text: str) -> list[Anchor]:
-    """The question's anchors a text never mentions (its signing place and date aside)."""
+def unmet(question: str, text: str, national: bool = False) -> list[Anchor]:
+    """The question's anchors a text never mentions (its signing place and date aside).
+
+    A ``national`` text (a law, decree or ministry circular) applies in every province, so
+    only its years count: "giáo viên Vĩnh Long được phụ cấp bao nhiêu" is answered by the
+    decree that never names Vĩnh Long."""
     text = _PLACE_DATE.sub(" ", text)
-    return [a for a in question_anchors(question) if not mentions(text, a)]
+    return [
+        a for a in question_anchors(question)
+        if not (national and not a.key.isdigit()) and not mentions(text, a)
+    ]
+
+
+_NATIONAL = re.compile(r"^(?:Quốc hội|Chính phủ|Thủ tướng|Bộ\s)", re.IGNORECASE)
+
+
+def national(issuer: str | None, compilation: bool) -> bool:
+    """True for a document of national scope: a compilation of laws, or one issued by the
+    National Assembly, the Government, the Prime Minister or a ministry."""
+    return compilation or bool(issuer and _NATIONAL.match(issuer.strip()))

@@ -18,7 +18,7 @@ import numpy as np
 
 from index import references, store
 from index.access import EVERYTHING, Access, Readable
-from index.anchors import unmet
+from index.anchors import national, unmet
 from index.answer import build_answer
 from index.builder import embed_text, signature
 from index.chunking import article_of, plain_text
@@ -447,7 +447,8 @@ class Engine:
     def _unmet_anchors(question: str, hit: Hit) -> tuple[str, ...]:
         """The years and provinces the question names that a passage (with its heading, its
         document's title, number and dates) never mentions: "học phí năm 2027 ở Hà Nội" is
-        not answered by a 2019 decree. Nothing for a question naming a document by its
+        not answered by a 2019 decree, nor "Nghệ An khen thưởng ..." by Vĩnh Long's news (a
+        national text meets any province). Nothing for a question naming a document by its
         number: that document is the answer whatever year it carries."""
         if parse_reference(question):
             return ()
@@ -456,7 +457,9 @@ class Engine:
             filter(None, (hit.chunk.text, hit.chunk.context, hit.chunk.section, doc.title,
                           doc.number, doc.issued, doc.effective))
         )
-        return tuple(a.shown for a in unmet(question, seen))
+        return tuple(
+            a.shown for a in unmet(question, seen, national(doc.issuer, doc.compilation))
+        )
 
     @staticmethod
     def _article_chunks(chunk: Chunk, state: Snapshot) -> list[Chunk]:

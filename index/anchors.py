@@ -35,10 +35,11 @@ PROVINCES = (
 )
 # Short forms that name the same place.
 _ALIASES = {"tp hcm": "ho chi minh", "tphcm": "ho chi minh", "sai gon": "ho chi minh",
-            "ba ria": "ba ria vung tau", "vung tau": "ba ria vung tau"}
+            "ba ria": "ba ria vung tau", "vung tau": "ba ria vung tau",
+            "hue": "thua thien hue"}  # thành phố Huế since 2025
 # Names that are also ordinary words or another name ("tư tưởng Hồ Chí Minh", "hòa bình"):
 # a place only after "tỉnh", "thành phố" or "TP".
-_NEEDS_MARKER = {"ho chi minh", "hoa binh", "thai binh", "binh dinh"}
+_NEEDS_MARKER = {"ho chi minh", "hoa binh", "thai binh", "binh dinh", "hue"}
 _MARKER = re.compile(r"(?:tinh|thanh pho|tp)\s*$")
 
 _YEAR = r"(?:19[5-9]\d|20[0-9]\d)"
@@ -56,6 +57,7 @@ def _place_key(text: str) -> str:
 
 _NAMES = {_place_key(p): p for p in PROVINCES}
 _NAMES["ho chi minh"] = "TP. Hồ Chí Minh"
+_NAMES["thua thien hue"] = "Huế"
 _PLACES = {key: key for key in _NAMES}
 _PLACES.update(_ALIASES)
 _PLACE = re.compile(

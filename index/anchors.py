@@ -116,12 +116,20 @@ def unmet(question: str, text: str, national: bool = False) -> list[Anchor]:
 
     A ``national`` text (a law, decree or ministry circular) applies in every province, so
     only its years count: "giáo viên Vĩnh Long được phụ cấp bao nhiêu" is answered by the
-    decree that never names Vĩnh Long."""
+    decree that never names Vĩnh Long. Not when the question is about a province's own body
+    ("Sở GD Đà Nẵng tổng kết năm học ..."): no national text reports what it did."""
     text = _PLACE_DATE.sub(" ", text)
+    national = national and not _LOCAL_BODY.search(_place_key(question))
     return [
         a for a in question_anchors(question)
         if not (national and not a.key.isdigit()) and not mentions(text, a)
     ]
+
+
+_LOCAL_BODY = re.compile(
+    r"(?<![a-z])(?:so gd|so giao duc|phong gd|phong giao duc|ubnd|uy ban nhan dan|hdnd"
+    r"|hoi dong nhan dan|tinh uy|huyen uy|thanh uy)(?![a-z])"
+)
 
 
 _NATIONAL = re.compile(r"^(?:Quốc hội|Chính phủ|Thủ tướng|Bộ\s)", re.IGNORECASE)

@@ -51,6 +51,14 @@ def test_a_text_meets_an_anchor_in_any_spelling() -> None:
     ]
 
 
+def test_a_national_text_meets_a_province_unless_its_own_body_is_asked_about() -> None:
+    decree = "Mức phụ cấp ưu đãi 35% áp dụng đối với nhà giáo, từ năm 2026"
+    assert unmet("giáo viên THCS tỉnh Nghệ An được phụ cấp bao nhiêu", decree, True) == []
+    assert unmet("giáo viên THCS tỉnh Nghệ An được phụ cấp bao nhiêu", decree) != []
+    asked = "Sở GD Đà Nẵng tổng kết năm học 2026 vào ngày nào"
+    assert [a.key for a in unmet(asked, decree, True)] == ["da nang"]
+
+
 def test_the_place_a_document_was_signed_in_is_not_its_topic() -> None:
     letterhead = "BỘ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 46/2026/TT-BGDĐT\nHà Nội, ngày 10 tháng 6 năm 2026"
     assert [a.key for a in unmet("điểm chuẩn vào lớp 10 ở Hà Nội", letterhead)] == ["ha noi"]

@@ -69,12 +69,17 @@ def _facets(text: str, asked: bool) -> dict[str, set[str]]:
     return found
 
 
+# Values that include others: a rule for viên chức holds for the teachers, managers and
+# staff of public schools, so a passage naming only viên chức does not contradict them.
+_GENERAL = {"role": {"vien_chuc"}}
+
+
 def agreement(asked: dict[str, set[str]], stated: dict[str, set[str]]) -> tuple[int, int]:
     """(facets the text states as asked, facets it states only with other values)."""
     match = conflict = 0
     for facet, wanted in asked.items():
         values = stated.get(facet)
-        if not values:
+        if not values or values <= _GENERAL.get(facet, set()):
             continue
         if values & wanted:
             match += 1

@@ -159,7 +159,8 @@ def answer_blocks(answer: Answer, passage_chars: int) -> list[str]:
     warning header when the engine doubts they answer (``answer.uncertain``).
     """
     if answer.abstained and answer.missing:
-        about = esc(" và ".join(f"“{m}”" for m in answer.missing))
+        quoted = [f"“{m}”" for m in answer.missing]
+        about = esc(", ".join(quoted[:-1]) + " và " + quoted[-1] if len(quoted) > 1 else quoted[0])
         return [messages.NO_ANSWER_ABOUT.format(about=about)]
     if answer.abstained or not answer.passages:
         return [messages.NO_ANSWER]

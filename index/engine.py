@@ -32,6 +32,7 @@ from index.models import Answer, Chunk, DocumentInfo, Excerpt, Hit, SearchResult
 from index.ranker import AbstainModel, Ranker
 from index.settings import IndexSettings
 from index.snapshot import Snapshot, load_verified
+from index.sources import other_sector
 from index.store import IndexCorrupt, IndexMismatch, IndexMissing
 from index.textnorm import fold, has_tone_marks, normalize_line, syllables, tokens
 
@@ -326,21 +327,29 @@ class Engine:
         return cands
 
     def order(self, cands: Candidates) -> tuple[list[int], dict[int, float], np.ndarray | None]:
-        """Second stage: the learned ranker re-orders the best fused candidates.
+        """Second stage: the learned ranker re-orders the best fused candidates; then the
+        document the question names comes first, and for a question about schools other
+        ministries' rules for their own staff come last.
 
         Returns the positions in order, the ranker's score of each re-ranked one, and their
         feature rows (None without a ranker).
         """
         fused = cands.fused
-        order = sorted(fused, key=lambda p: -fused[p])
-        if self.ranker is None:  # retrieval.learned_ranker off, or no model shipped
-            return order, {}, None
-        head = order[:RERANK_DEPTH]
-        rows = passage_features(cands, head, self._state, self._view(cands))
-        scores = self.ranker.score(rows)
-        ranked = [head[i] for i in np.argsort(-scores, kind="stable")] + order[RERANK_DEPTH:]
-        by_position = {p: float(s) for p, s in zip(head, scores, strict=True)}
-        if cands.named or cands.sourced:  # the named document first
+        ranked = sorted(fused, key=lambda p: -fused[p])
+        by_position: dict[int, float] = {}
+        rows = None
+        if self.ranker is not None:  # else retrieval.learned_ranker off, or no model shipped
+            head = ranked[:RERANK_DEPTH]
+            rows = passage_features(cands, head, self._state, self._view(cands))
+            scores = self.ranker.score(rows)
+            ranked = [head[i] for i in np.argsort(-scores, kind="stable")] + ranked[RERANK_DEPTH:]
+            by_position = {p: float(s) for p, s in zip(head, scores, strict=True)}
+        if self._asks_for_schools(cands):
+            sources = self._state.sources
+            ranked = [p for p in ranked if not other_sector(sources.get(p))] + [
+                p for p in ranked if other_sector(sources.get(p))
+            ]
+        if cands.named or cands.sourced:
             chunks = self._state.chunks
             own = [p for p in ranked if chunks[p].doc_id in cands.named or p in cands.sourced]
             if cands.names_only:  # "24/2021 quy định gì": its scope first, as boosted
@@ -348,6 +357,12 @@ class Engine:
             first = set(own)
             ranked = own + [p for p in ranked if p not in first]
         return ranked, by_position, rows
+
+    def _asks_for_schools(self, cands: Candidates) -> bool:
+        """True when the question names a school role or level (giáo viên, hiệu trưởng, học
+        sinh, mầm non, THCS ...): another ministry's rules for its own staff do not apply."""
+        facets = self._view(cands).terms.facets
+        return bool(facets.get("level") or facets.get("role", set()) - {"vien_chuc", "ho_tro"})
 
     def decide(
         self,

@@ -65,3 +65,20 @@ def sources_by_number(sources: dict[int, str]) -> dict[str, list[int]]:
         if number:
             found.setdefault(number, []).append(pos)
     return found
+
+
+# Ministries whose own staff rules a compilation such as "Viên chức" also holds (titles and
+# grades of health, culture, environment ... staff).
+_OTHER_SECTORS = frozenset(
+    "BYT BVHTTDL BVHTT BTNMT BNNPTNT BTP BTTTT BKHCN BXD BKHĐT BCT BGTVT NHNN UBTDTT BQP BCA"
+    .split()
+)
+
+
+def other_sector(source: str | None) -> bool:
+    """True for a compiled article taken from another sector's ministry ("Điều 2 Thông tư số
+    28/2016/TT-BTNMT": environment staff), unless the Ministry of Education co-signed it."""
+    if not source:
+        return False
+    codes = set(source.rpartition("/")[2].replace("_", "-").split("-"))
+    return bool(codes & _OTHER_SECTORS) and not codes & {"BGDĐT", "BGD", "GDĐT"}

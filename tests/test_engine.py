@@ -347,3 +347,39 @@ def test_a_number_held_only_inside_a_compilation_has_its_articles_listed(tmp_pat
     )
     assert "quy chế dân chủ" in engine.article_text(excerpt.articles[0])
     assert engine.excerpts("Nghị định 24/2020") == [] and engine.excerpts("182/2026") == []
+
+
+SECTORS = """---
+title: "Viên chức"
+---
+
+Chương III
+
+Điều 5.2.TT.11.2. Thời gian tập sự theo chức danh nghề nghiệp viên chức
+
+(Điều 2 Thông tư số 28/2016/TT-BTNMT)
+
+Người trúng tuyển viên chức chuyên ngành tài nguyên và môi trường phải tập sự 12 tháng; giáo viên, viên chức mới trúng tuyển tập sự theo quy định.
+
+Điều 5.2.LQ.27. Chế độ tập sự
+
+(Điều 27 Luật số 58/2010/QH12)
+
+Người trúng tuyển viên chức phải thực hiện chế độ tập sự từ 03 tháng đến 12 tháng.
+
+Điều 5.2.LQ.28. Thay đổi hợp đồng làm việc
+
+(Điều 28 Luật số 58/2010/QH12)
+
+Hợp đồng làm việc được thay đổi khi hai bên thỏa thuận.
+"""
+
+
+def test_a_teachers_question_gets_the_general_rule_before_another_sectors(tmp_path, corpus):
+    (corpus / "van-ban" / "vien-chuc.md").write_text(SECTORS, encoding="utf-8")
+    engine = _engine(tmp_path, corpus)
+    teacher = engine.search("giáo viên mới trúng tuyển phải tập sự bao lâu")
+    assert teacher.hits[0].source == "Điều 27 Luật số 58/2010/QH12"
+    # Without a school role or level the environment ministry's rule keeps its place.
+    anyone = engine.search("viên chức chuyên ngành tài nguyên và môi trường tập sự bao lâu")
+    assert anyone.hits[0].source == "Điều 2 Thông tư số 28/2016/TT-BTNMT"

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from index.duplicates import canonical_copies
 from index.models import Chunk, DocumentInfo
-from index.sources import COMPILATION_TYPE, cited_source, mark_compilations
+from index.sources import COMPILATION_TYPE, cited_source, mark_compilations, other_sector
 
 
 def doc(doc_id: str, number: str | None) -> DocumentInfo:
@@ -44,3 +44,11 @@ def test_cleanest_copy_is_served_and_others_are_its_copies() -> None:
               "non", "trường", "tiểu", "học"}
     served = canonical_copies(docs, texts, lambda w: 50 if w in common else 1)
     assert served == {"b.md": ("a.md",)}
+
+
+def test_other_sectors_staff_rules_are_told_apart() -> None:
+    assert other_sector("Điều 2 Thông tư số 28/2016/TT-BTNMT")
+    assert other_sector("Điều 3 Thông tư liên tịch số 10/2015/TTLT-BYT-BNV")
+    assert not other_sector("Điều 6 Thông tư liên tịch số 35/2014/TTLT-BGDĐT-BTC")
+    assert not other_sector("Điều 21 Nghị định số 115/2020/NĐ-CP")
+    assert not other_sector("Điều 27 Luật số 58/2010/QH12") and not other_sector(None)

@@ -237,12 +237,7 @@ def document_card(doc: DocumentInfo, cited_by: Sequence[DocumentInfo], limit: in
     lines += [template.format(value=esc(value)) for template, value in fields if value]
     if doc.ocr_low:
         lines.append(esc(messages.SCANNED_NOTE))
-    if cited_by:
-        lines.append(messages.CARD_CITED_BY)
-        lines += [f"• {document_label(d, 120)}" for d in cited_by[:limit]]
-        if len(cited_by) > limit:
-            lines.append(esc(messages.CARD_CITED_MORE.format(count=len(cited_by) - limit)))
-    return "\n".join(lines)
+    return "\n".join(lines + _cited_lines(cited_by, limit))
 
 
 def excerpt_card(excerpt: Excerpt, cited_by: Sequence[DocumentInfo], limit: int = 10) -> str:
@@ -255,12 +250,17 @@ def excerpt_card(excerpt: Excerpt, cited_by: Sequence[DocumentInfo], limit: int 
             file=excerpt.compilation.doc_id,
         )),
     ]
-    if cited_by:
-        lines.append(messages.CARD_CITED_BY)
-        lines += [f"• {document_label(d, 120)}" for d in cited_by[:limit]]
-        if len(cited_by) > limit:
-            lines.append(esc(messages.CARD_CITED_MORE.format(count=len(cited_by) - limit)))
-    return "\n".join(lines)
+    return "\n".join(lines + _cited_lines(cited_by, limit))
+
+
+def _cited_lines(cited_by: Sequence[DocumentInfo], limit: int) -> list[str]:
+    """ "Được dẫn chiếu bởi:" and the citing documents, at most ``limit`` of them."""
+    if not cited_by:
+        return []
+    lines = [messages.CARD_CITED_BY] + [f"• {document_label(d, 120)}" for d in cited_by[:limit]]
+    if len(cited_by) > limit:
+        lines.append(esc(messages.CARD_CITED_MORE.format(count=len(cited_by) - limit)))
+    return lines
 
 
 def document_label(doc: DocumentInfo, limit: int = 60, markup: bool = True) -> str:

@@ -95,9 +95,8 @@ def question_anchors(question: str) -> list[Anchor]:
     return list(found.values())
 
 
-def mentions(text: str, anchor: Anchor) -> bool:
-    """True when a text (passage, heading, title, dates) mentions the anchor."""
-    folded = _place_key(text)
+def _mentions(folded: str, anchor: Anchor) -> bool:
+    """True when a folded text (passage, heading, title, dates) mentions the anchor."""
     if anchor.key.isdigit():
         return re.search(rf"(?<!\d){anchor.key}(?!\d)", folded) is not None
     names = [anchor.key, *(alias for alias, key in _ALIASES.items() if key == anchor.key)]
@@ -109,6 +108,12 @@ def mentions(text: str, anchor: Anchor) -> bool:
 _PLACE_DATE = re.compile(
     r"[^\n,]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE
 )
+# A province's own bodies: what they did is not in any national text.
+_LOCAL_BODY = re.compile(
+    r"(?<![a-z])(?:so gd|so giao duc|phong gd|phong giao duc|ubnd|uy ban nhan dan|hdnd"
+    r"|hoi dong nhan dan|tinh uy|huyen uy|thanh uy)(?![a-z])"
+)
+_NATIONAL = re.compile(r"^(?:Quốc hội|Chính phủ|Thủ tướng|Bộ\s)", re.IGNORECASE)
 
 
 def unmet(question: str, text: str, national: bool = False) -> list[Anchor]:
@@ -118,21 +123,15 @@ def unmet(question: str, text: str, national: bool = False) -> list[Anchor]:
     only its years count: "giáo viên Vĩnh Long được phụ cấp bao nhiêu" is answered by the
     decree that never names Vĩnh Long. Not when the question is about a province's own body
     ("Sở GD Đà Nẵng tổng kết năm học ..."): no national text reports what it did."""
-    text = _PLACE_DATE.sub(" ", text)
+    anchors = question_anchors(question)
+    if not anchors:
+        return []
+    folded = _place_key(_PLACE_DATE.sub(" ", text))
     national = national and not _LOCAL_BODY.search(_place_key(question))
     return [
-        a for a in question_anchors(question)
-        if not (national and not a.key.isdigit()) and not mentions(text, a)
+        a for a in anchors
+        if not (national and not a.key.isdigit()) and not _mentions(folded, a)
     ]
-
-
-_LOCAL_BODY = re.compile(
-    r"(?<![a-z])(?:so gd|so giao duc|phong gd|phong giao duc|ubnd|uy ban nhan dan|hdnd"
-    r"|hoi dong nhan dan|tinh uy|huyen uy|thanh uy)(?![a-z])"
-)
-
-
-_NATIONAL = re.compile(r"^(?:Quốc hội|Chính phủ|Thủ tướng|Bộ\s)", re.IGNORECASE)
 
 
 def national(issuer: str | None, compilation: bool) -> bool:

@@ -32,7 +32,6 @@ from index.models import Answer, Chunk, DocumentInfo, Excerpt, Hit, SearchResult
 from index.ranker import AbstainModel, Ranker
 from index.settings import IndexSettings
 from index.snapshot import Snapshot, load_verified
-from index.sources import other_sector
 from index.store import IndexCorrupt, IndexMismatch, IndexMissing
 from index.textnorm import fold, has_tone_marks, normalize_line, syllables, tokens
 
@@ -344,11 +343,9 @@ class Engine:
             scores = self.ranker.score(rows)
             ranked = [head[i] for i in np.argsort(-scores, kind="stable")] + ranked[RERANK_DEPTH:]
             by_position = {p: float(s) for p, s in zip(head, scores, strict=True)}
-        if self._asks_for_schools(cands):
-            sources = self._state.sources
-            ranked = [p for p in ranked if not other_sector(sources.get(p))] + [
-                p for p in ranked if other_sector(sources.get(p))
-            ]
+        other = self._state.other_sector
+        if other and self._asks_for_schools(cands):
+            ranked = [p for p in ranked if p not in other] + [p for p in ranked if p in other]
         if cands.named or cands.sourced:
             chunks = self._state.chunks
             own = [p for p in ranked if chunks[p].doc_id in cands.named or p in cands.sourced]

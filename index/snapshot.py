@@ -15,7 +15,7 @@ from index.embed_cache import text_key
 from index.lexical import LexicalIndex
 from index.models import Chunk, DocumentInfo
 from index.references import replaced_passages
-from index.sources import mark_compilations, sources_by_number
+from index.sources import mark_compilations, other_sector, sources_by_number
 from index.textnorm import fold
 from index.tones import ToneRestorer
 from index.vectors import VectorIndex
@@ -78,6 +78,8 @@ class Snapshot:
     """Numbers named in questions -> compilation passages taken from those documents."""
     by_source: dict[str, list[int]] = field(default_factory=dict)
     """Number of a document a compilation takes articles from -> their passages, in order."""
+    other_sector: frozenset[int] = frozenset()
+    """Positions of compiled articles of other ministries' rules for their own staff."""
     sources: dict[int, str] = field(default_factory=dict)
     """Position of a compilation's passage -> the document and article it comes from."""
     hidden: frozenset[int] = frozenset()
@@ -161,6 +163,7 @@ def load_snapshot(folder: Path, nprobe: int) -> Snapshot:
         replaced_in={p: collection for p, (_, collection) in replacements.items()},
         sources=sources,
         by_source=sources_by_number(sources),
+        other_sector=frozenset(p for p, source in sources.items() if other_sector(source)),
         hidden=frozenset(p for d in hidden_docs for p in by_doc.get(d, [])),
         hidden_docs=hidden_docs,
         spans=SpanVectors(*stored) if stored is not None and len(stored[0]) else None,

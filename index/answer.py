@@ -73,9 +73,9 @@ _ASKS_TRANSITION = re.compile(
     r"\b(truoc ngay|truoc khi|chuyen tiep|truoc nam|da duoc|dang huong)\b"
 )
 # "bao nhiêu phút", "mấy người", "tối đa mấy nhiệm kỳ": the counted noun follows the question
-# word(s).
+# word(s); "tối đa bao lâu" counts nothing (it asks a duration).
 _COUNTED = re.compile(
-    r"\b(bao nhieu|may|toi da|toi thieu)(?:\s+(?:bao nhieu|may|la|duoc|co))*\s+(\w+)"
+    r"\b(bao nhieu|may|toi da|toi thieu)(?:\s+(?:bao nhieu|may|la|duoc|co))*\s+(?!bao lau\b)(\w+)"
 )
 # A counted noun the law words differently: "hội đồng mấy người" -> "07 hoặc 09 thành viên".
 _SAME_COUNT = {"nguoi": "(?:nguoi|thanh vien)"}

@@ -109,6 +109,8 @@ def test_question_words_before_the_counted_noun_are_skipped() -> None:
     for question, stated, other in (
         ("khung tieu chi chung toi da may diem", "được chấm tối đa là 30 điểm", "tối đa 3 năm"),
         ("kéo dài tối đa là bao nhiêu ngày", "không quá 150 ngày", "không quá 02 năm"),
+        # "tối đa bao lâu" asks a duration: "bao" is no counted noun
+        ("bị đình chỉ học tối đa bao lâu", "nhưng không quá 12 tháng", "ngày 01 tháng 7"),
     ):
         figure = QueryTerms(question, lambda t: 1.0).figure
         assert figure is not None and figure.search(stated), question

@@ -32,6 +32,7 @@ from index.models import Answer, Chunk, DocumentInfo, Excerpt, Hit, SearchResult
 from index.ranker import AbstainModel, Ranker
 from index.settings import IndexSettings
 from index.snapshot import Snapshot, load_verified
+from index.sources import names_other_sector
 from index.store import IndexCorrupt, IndexMismatch, IndexMissing
 from index.textnorm import fold, has_tone_marks, normalize_line, syllables, tokens
 
@@ -344,7 +345,12 @@ class Engine:
             ranked = [head[i] for i in np.argsort(-scores, kind="stable")] + ranked[RERANK_DEPTH:]
             by_position = {p: float(s) for p, s in zip(head, scores, strict=True)}
         other = self._state.other_sector
-        if other and self._asks_for_schools(cands):
+        if other and ranked and not names_other_sector(cands.question):
+            # Another ministry's rules for its own staff answer no question about schools; the
+            # best match being one of them for a question naming no school role or level says
+            # the collection holds nothing on it ("trường chuẩn quốc gia" -> the environment
+            # ministry's "tiêu chuẩn quốc gia"): decide() declines.
+            cands.other_first = ranked[0] in other and not self._asks_for_schools(cands)
             ranked = [p for p in ranked if p not in other] + [p for p in ranked if p in other]
         if cands.named or cands.sourced:
             chunks = self._state.chunks
@@ -383,6 +389,8 @@ class Engine:
             return False, None, max(evidence, 1.0), None
         if cands.unknown_number:  # names a document the collection neither holds nor cites
             return True, "unknown_number", 0.0, None
+        if cands.other_first:
+            return True, "other_sector", evidence, None
         if evidence < cfg.abstain_threshold:
             return True, "no_match", evidence, None
         floor = self._similarity_floor()

@@ -78,6 +78,9 @@ class Candidates:
     holds that document only inside a compilation): they count as the named document."""
     mentioning: set[int] = field(default_factory=set)
     unknown_number: bool = False
+    other_first: bool = False
+    """The ranker's best passage is another ministry's rule for its own staff and the question
+    names neither a school role or level nor that sector (see ``Engine.order``)."""
     names_only: bool = False
     """The question only names a document by its number ("66/2026 quy định gì")."""
     no_tone: bool = False

@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from index.models import Chunk, DocumentInfo
+from index.textnorm import fold
 
 COMPILATION_TYPE = "Pháp điển (đề mục)"
 MIN_COMPILED_ARTICLES = 3
@@ -73,6 +74,24 @@ _OTHER_SECTORS = frozenset(
     "BYT BVHTTDL BVHTT BTNMT BNNPTNT BTP BTTTT BKHCN BXD BKHĐT BCT BGTVT NHNN UBTDTT BQP BCA"
     .split()
 )
+
+
+# What a question says when it is about another sector's staff ("viên chức y tế", "thư viện
+# viên", "kiểm lâm"): folded, matched as whole words.
+_SECTOR_WORDS = re.compile(
+    r"\b(?:y te|bac si|dieu duong|duoc si|y si|ho sinh|benh vien|the thao|du lich|thu vien|"
+    r"di san|bao tang|nghe thuat|dien vien|huan luyen vien|tai nguyen|khi tuong|thuy van|"
+    r"dia chinh|do dac|nong nghiep|thu y|kiem lam|lam nghiep|thuy san|khuyen nong|tu phap|"
+    r"tro giup phap ly|cong chung|ho tich|bao chi|phat thanh|truyen hinh|phong vien|"
+    r"bien tap vien|kien truc|thong ke|cong thuong|giao thong|ngan hang|quoc phong|quan doi|"
+    r"cong an|khoa hoc va cong nghe|nghien cuu vien)\b"
+)
+
+
+def names_other_sector(question: str) -> bool:
+    """True when a question speaks of another sector's staff or work (health, culture,
+    environment ...): that ministry's own rules may then answer it."""
+    return bool(_SECTOR_WORDS.search(fold(" ".join(question.lower().split()))))
 
 
 def other_sector(source: str | None) -> bool:

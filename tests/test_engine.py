@@ -380,6 +380,11 @@ def test_a_teachers_question_gets_the_general_rule_before_another_sectors(tmp_pa
     engine = _engine(tmp_path, corpus)
     teacher = engine.search("giáo viên mới trúng tuyển phải tập sự bao lâu")
     assert teacher.hits[0].source == "Điều 27 Luật số 58/2010/QH12"
-    # Without a school role or level the environment ministry's rule keeps its place.
+    # A question naming that sector gets its ministry's rule.
     anyone = engine.search("viên chức chuyên ngành tài nguyên và môi trường tập sự bao lâu")
     assert anyone.hits[0].source == "Điều 2 Thông tư số 28/2016/TT-BTNMT"
+    assert not anyone.abstained
+    # One naming neither a school role nor that sector, whose best match is the other
+    # ministry's rule, is about something the collection does not hold for schools.
+    unheld = engine.answer("chuyên ngành môi trường tập sự bao lâu")
+    assert unheld.abstained and unheld.reason == "other_sector" and not unheld.passages

@@ -6,7 +6,13 @@ from dataclasses import replace
 
 from index.duplicates import canonical_copies
 from index.models import Chunk, DocumentInfo
-from index.sources import COMPILATION_TYPE, cited_source, mark_compilations, other_sector
+from index.sources import (
+    COMPILATION_TYPE,
+    cited_source,
+    mark_compilations,
+    names_other_sector,
+    other_sector,
+)
 
 
 def doc(doc_id: str, number: str | None) -> DocumentInfo:
@@ -52,3 +58,11 @@ def test_other_sectors_staff_rules_are_told_apart() -> None:
     assert not other_sector("Điều 6 Thông tư liên tịch số 35/2014/TTLT-BGDĐT-BTC")
     assert not other_sector("Điều 21 Nghị định số 115/2020/NĐ-CP")
     assert not other_sector("Điều 27 Luật số 58/2010/QH12") and not other_sector(None)
+
+
+def test_a_question_naming_another_sector_is_told_apart() -> None:
+    assert names_other_sector("viên chức Y tế hạng III cần bằng gì")
+    assert names_other_sector("huan luyen vien the thao duoc phu cap bao nhieu")
+    # Words every school uses are no sector: "môi trường giáo dục", "thông tin tuyển sinh".
+    for question in ("môi trường giáo dục an toàn", "thông tin tuyển sinh lớp 10", "GV dạy Tin học"):
+        assert not names_other_sector(question), question

@@ -345,7 +345,8 @@ class Engine:
             ranked = [head[i] for i in np.argsort(-scores, kind="stable")] + ranked[RERANK_DEPTH:]
             by_position = {p: float(s) for p, s in zip(head, scores, strict=True)}
         other = self._state.other_sector
-        if other and ranked and not names_other_sector(cands.question):
+        question = f"{cands.question} {expand(cands.question)}"  # "KHCN" names a sector too
+        if other and ranked and not names_other_sector(question):
             # Another ministry's rules for its own staff answer no question about schools; the
             # best match being one of them for a question naming no school role or level says
             # the collection holds nothing on it ("trường chuẩn quốc gia" -> the environment

@@ -72,6 +72,22 @@ EXPANSIONS: dict[str, str] = {
     "nghi huu": "nghỉ hưu",
     "ve huu": "nghỉ hưu",
     "chuan gv": "chuẩn nghề nghiệp giáo viên",
+    "ncs": "nghiên cứu sinh",
+    "gs": "giáo sư",
+    "pgs": "phó giáo sư",
+    "ths": "thạc sĩ",
+    "khcn": "khoa học và công nghệ",
+    "nckh": "nghiên cứu khoa học",
+    "hsg": "học sinh giỏi",
+    "gdqp": "giáo dục quốc phòng và an ninh",
+    "sgk": "sách giáo khoa",
+    "tncn": "thu nhập cá nhân",
+    "bhxh": "bảo hiểm xã hội",
+    "bhyt": "bảo hiểm y tế",
+    "cntt": "công nghệ thông tin",
+    "ptdtnt": "phổ thông dân tộc nội trú",
+    "dtnt": "dân tộc nội trú",
+    "ktx": "ký túc xá",
 }
 
 _KEYS = sorted(EXPANSIONS, key=len, reverse=True)

@@ -10,6 +10,7 @@ import pytest
 
 from index.builder import build_index
 from index.engine import Engine, IndexMismatch, IndexMissing
+from index.lexicon import expand
 from index.settings import ChunkingSettings
 from tests.conftest import COMPILATION, make_settings
 
@@ -41,6 +42,9 @@ def test_abbreviations_are_expanded(tmp_path, corpus):
     engine = _engine(tmp_path, corpus)
     result = engine.search("gv cap 2 phu cap bao nhieu")
     assert "45%" in result.hits[0].chunk.text
+    # What staff type for degrees and titles: "NCS", "PGS", "KHCN".
+    assert expand("NCS có mấy người hướng dẫn") == "nghiên cứu sinh"
+    assert expand("pgs, gs duoc keo dai") == "phó giáo sư giáo sư"
 
 
 def test_duplicate_copies_collapse_into_one_hit(tmp_path, corpus):

@@ -269,3 +269,20 @@ def test_the_clause_stating_the_count_asked_beats_the_top_passage_naming_the_bod
     span = choose_span("thẩm định chương trình khcn cấp bộ thì hội đồng mấy người",
                        [top, count], lambda t: 1.0, preferred=top.chunk_id)
     assert span is not None and "07, 09 hoặc 11 thành viên" in span.text
+
+
+def test_a_clause_inherits_its_articles_topic(monkeypatch) -> None:
+    # Khoản 2 states the duration asked without repeating whose; khoản 1 repeats the question's
+    # words and states no duration. The article heading says whose for both.
+    heading = "Điều 10. Bảo lưu kết quả trúng tuyển của thí sinh đi nghĩa vụ quân sự"
+    text = (
+        "1. Thí sinh có giấy báo trúng tuyển đi nghĩa vụ quân sự được bảo lưu kết quả trúng "
+        "tuyển.\n\n2. Thời gian bảo lưu do cơ sở đào tạo quy định nhưng không quá 36 tháng."
+    )
+    article = [Chunk(1, "tt06.md", text, "Điều 10", 0, len(text), context=heading)]
+    question = "trúng tuyển rồi đi nghĩa vụ quân sự thì được bảo lưu tối đa bao lâu"
+    span = choose_span(question, article, lambda t: 1.0, preferred=1)
+    assert span is not None and "không quá 36 tháng" in span.text
+    monkeypatch.setattr("index.answer.INHERITED", 0.0)
+    span = choose_span(question, article, lambda t: 1.0, preferred=1)
+    assert span is not None and span.text.startswith("1. Thí sinh")

@@ -66,10 +66,10 @@ _LOOSE_TYPED = re.compile(
     r"(?P<more>(?:\s*(?:,|va)\s*\d{1,4}(?![\d/]))*)"
 )
 _LOOSE_CODED = re.compile(
-    rf"(?<![\d/])(?P<num>\d{{1,5}})(?:\s*/\s*(?P<year>{_YEAR}))?(?P<sep>\s*[-/]\s*|\s+)"
+    rf"(?<![\w/])(?P<num>\d{{1,5}})(?:\s*/\s*(?P<year>{_YEAR}))?(?P<sep>\s*[-/]\s*|\s+)"
     rf"(?P<codes>{_LCODES})\b"
 )
-_LOOSE_YEAR = re.compile(rf"(?<![\d/])(?P<num>\d{{1,5}})\s*/\s*(?P<year>{_YEAR})(?![\d/])")
+_LOOSE_YEAR = re.compile(rf"(?<![\w/])(?P<num>\d{{1,5}})\s*/\s*(?P<year>{_YEAR})(?![\d/])")
 
 
 @dataclass(frozen=True)

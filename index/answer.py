@@ -69,6 +69,7 @@ _TRANSITIONAL = re.compile(
     r"\s+hiệu\s+lực|trước\s+ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}",
     re.IGNORECASE,
 )
+_YES_NO = re.compile(r"\bkhong(?:\s+(?:a|nhi|nhe|vay|ha))?\s*$|\bhay khong\b|\bco phai\b")
 _ASKS_TRANSITION = re.compile(
     r"\b(truoc ngay|truoc khi|chuyen tiep|truoc nam|da duoc|dang huong)\b"
 )
@@ -188,6 +189,11 @@ class QueryTerms:
         bigrams = list(zip(content, content[1:], strict=False))
         bigrams += list(zip(extra, extra[1:], strict=False))
         self.bigrams = {f"{a}_{b}": 0.5 * idf(f"{a}_{b}") for a, b in bigrams}
+        # Word pairs the question states plainly or negated ("không chuyên trách"): a clause
+        # stating only the other form speaks of the other case. Not for a yes-or-no question
+        # ("... có được xếp loại cao hơn không"): "không cao hơn" is its answer.
+        yes_no = bool(_YES_NO.search(" ".join(typed)))
+        self.stated = (set(), set()) if yes_no else _stated_pairs(typed)
         self.facets = question_facets(question)
         folded = " ".join(typed)
         self.figure: re.Pattern[str] | _Folded | None = None
@@ -238,6 +244,8 @@ def _score_units(terms: QueryTerms, candidates: list[_Unit], texts: list[str]) -
         elif terms.asks_figure and _ANY_FIGURE.search(full):
             score *= 1 + FIGURE_BONUS / 3
         match, conflict = agreement(terms.facets, text_facets(full))
+        if _negation_conflict(terms.stated, _folded_words(full)):
+            conflict += 1
         score *= (1 + FACET_BONUS * match) * CONFLICT_FACTOR**conflict
         if _HEADING.match(text):
             score *= HEADING_FACTOR
@@ -286,6 +294,25 @@ def _is_title(text: str) -> bool:
 
 def _bigrams(words: list[str]) -> set[str]:
     return {f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)}
+
+
+def _stated_pairs(words: list[str]) -> tuple[set[str], set[str]]:
+    """(content word pairs said plainly, those said after "không"), folded."""
+    plain: set[str] = set()
+    negated: set[str] = set()
+    for i in range(len(words) - 1):
+        a, b = words[i], words[i + 1]
+        if a in QUESTION_WORDS or b in QUESTION_WORDS:
+            continue
+        (negated if i > 0 and words[i - 1] == "khong" else plain).add(f"{a}_{b}")
+    return plain, negated
+
+
+def _negation_conflict(asked: tuple[set[str], set[str]], words: list[str]) -> bool:
+    """True when a clause states a pair the question names only in the other form: "nhà
+    giáo không chuyên trách" for "giáo viên chuyên trách", or the reverse."""
+    plain, negated = _stated_pairs(words)
+    return bool((asked[0] & negated) - plain or (asked[1] & plain) - negated)
 
 
 def span_candidates(chunks: Sequence[Chunk]) -> list[_Unit]:

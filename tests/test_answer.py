@@ -286,3 +286,21 @@ def test_a_clause_inherits_its_articles_topic(monkeypatch) -> None:
     monkeypatch.setattr("index.answer.INHERITED", 0.0)
     span = choose_span(question, article, lambda t: 1.0, preferred=1)
     assert span is not None and span.text.startswith("1. Thí sinh")
+
+
+def test_a_clause_about_the_negated_case_answers_only_that_case() -> None:
+    text = (
+        "3. Mức 50% áp dụng đối với nhà giáo chuyên trách giảng dạy lớp hòa nhập.\n\n"
+        "4. Mức 20% áp dụng đối với nhà giáo không chuyên trách giảng dạy lớp hòa nhập."
+    )
+    chunk = Chunk(1, "nd182.md", text, "Điều 4", 0, len(text))
+    span = choose_span("gv chuyen trach day lop hoa nhap phu cap bao nhieu", [chunk], lambda t: 1.0)
+    assert span is not None and "50%" in span.text
+    span = choose_span("gv không chuyên trách dạy lớp hòa nhập phụ cấp bao nhiêu", [chunk],
+                       lambda t: 1.0)
+    assert span is not None and "20%" in span.text
+    # A yes-or-no question is answered by the negated clause.
+    text = "1. Mức xếp loại của người đứng đầu không cao hơn mức xếp loại của đơn vị."
+    chunk = Chunk(2, "nd233.md", text, "Điều 13", 0, len(text))
+    question = "hiệu trưởng có được xếp loại cao hơn của đơn vị không"
+    assert QueryTerms(question, lambda t: 1.0).stated == (set(), set())

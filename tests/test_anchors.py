@@ -97,3 +97,34 @@ def test_news_of_the_province_and_year_asked_is_answered(tmp_path: Path, corpus)
     answer = engine.answer("Sở GDĐT Vĩnh Long sơ kết học kỳ I năm học 2018-2019 ai chủ trì")
     assert not answer.abstained
     assert "Vĩnh Long" in answer.passages[0].chunk.text
+
+
+NEWS = """Khai mạc lớp bồi dưỡng cán bộ quản lý giáo dục
+
+Sáng nay, Sở Giáo dục và Đào tạo tỉnh Lào Cai khai mạc lớp bồi dưỡng dành cho hiệu trưởng, \
+phó hiệu trưởng các trường mầm non, tiểu học và trung học cơ sở trên địa bàn tỉnh. Tham dự lễ \
+khai mạc có đại diện lãnh đạo Sở, các phòng chuyên môn nghiệp vụ và hơn hai trăm học viên đến \
+từ các huyện, thị xã, thành phố. Phát biểu khai mạc, lãnh đạo Sở đề nghị học viên nghiêm túc \
+nghiên cứu tài liệu, tích cực trao đổi kinh nghiệm quản lý nhà trường trong bối cảnh đổi mới \
+chương trình giáo dục phổ thông, chuyển đổi số và tự chủ của các cơ sở giáo dục.
+
+Theo kế hoạch, lớp tập huấn diễn ra trong 3 ngày với các chuyên đề về quản trị nhà trường, \
+xây dựng kế hoạch giáo dục, kiểm định chất lượng, đánh giá chuẩn hiệu trưởng và ứng dụng công \
+nghệ thông tin trong quản lý. Báo cáo viên là các giảng viên của trường đại học sư phạm và \
+chuyên viên của Bộ. Kết thúc lớp học, học viên viết thu hoạch và được cấp giấy chứng nhận \
+hoàn thành chương trình bồi dưỡng theo quy định hiện hành của ngành giáo dục.
+"""
+
+
+def test_news_names_its_province_once_for_all_its_passages(tmp_path: Path, corpus, monkeypatch):
+    (corpus / "tin-tuc" / "lao-cai.txt").parent.mkdir(exist_ok=True)
+    (corpus / "tin-tuc" / "lao-cai.txt").write_text(NEWS, encoding="utf-8")
+    settings = make_settings(tmp_path, corpus)
+    build_index(settings)
+    engine = Engine.open(settings)
+    question = "lop tap huan can bo quan ly o Lao Cai dien ra may ngay"
+    answer = engine.answer(question)
+    assert not answer.abstained and "3 ngày" in answer.passages[0].chunk.text
+    assert "Lào Cai" not in answer.passages[0].chunk.text  # named in the item's first passage
+    monkeypatch.setattr("index.engine.WHOLE_TEXT_PASSAGES", 0)  # the passage alone: not met
+    assert engine.answer(question).reason == "unmet_anchor"

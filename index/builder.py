@@ -23,7 +23,7 @@ import numpy as np
 
 from index import store
 from index.answer import span_texts
-from index.chunking import Piece, chunk_text, heading_for, plain_text, split_piece
+from index.chunking import CHUNKER_VERSION, Piece, chunk_text, heading_for, plain_text, split_piece
 from index.embed_cache import (
     BuildCancelled,  # noqa: F401 - re-exported for callers
     EmbeddingCache,
@@ -83,6 +83,7 @@ def signature(settings: IndexSettings, dim: int | None) -> dict[str, Any]:
     return {
         "format_version": store.FORMAT_VERSION,
         "normaliser_version": NORMALISER_VERSION,
+        "chunker_version": CHUNKER_VERSION,
         "embedding": embedder_id(settings.embedding),
         "dimension": dim,
         "chunking": asdict(settings.chunking),

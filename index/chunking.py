@@ -15,6 +15,12 @@ from dataclasses import dataclass, replace
 
 from index.settings import ChunkingSettings
 
+CHUNKER_VERSION = "2"
+"""Part of the index signature: raise it when the same text would be cut or labelled
+differently, so every install re-chunks its documents (vectors of unchanged passage texts
+are reused from the embedding cache). 2: khoản written as Markdown headings ("### 2. ...")
+stay in their article."""
+
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _CHAPTER = re.compile(r"^(Chương\s+[IVXLCDM\d]+)\b\.?\s*(.*)$", re.IGNORECASE)
 _PART = re.compile(r"^(Mục\s+\d+)\b\.?\s*(.*)$")
@@ -121,6 +127,8 @@ def _paragraphs(text: str) -> list[_Paragraph]:
             path.set("chapter", "Chương " + m.group(1).split()[-1].upper())
         elif md is None and (m := _PART.match(heading_text)) and len(heading_text) < 120:
             path.set("part", m.group(1))
+        elif md and "article" in path.levels and (m := _CLAUSE.match(heading_text)):
+            path.set("clause", f"Khoản {m.group(1)}")  # "### 2. Mức học bổng ..." in an article
         elif md:
             path.set("heading1" if level <= 2 else "heading2", heading_text[:80])
             article_key = f"{start}:{heading_text[:80]}"

@@ -145,3 +145,19 @@ def test_phap_dien_article_glued_to_the_previous_sentence_is_its_own_article():
     assert "Nguyên tắc" not in first.text and first.text.rstrip().endswith("cá nhân.")
     # A reference inside a sentence ("tại Điều 5.2.TT.35.3.") is not a new article.
     assert "quy định tại Điều 5.2.TT.35.3. của Thông tư này" in text
+
+
+def test_clauses_written_as_markdown_headings_stay_in_their_article():
+    text = (
+        "# NGHỊ ĐỊNH\n## Quy định chi tiết một số điều của Luật Giáo dục\n\n"
+        "## Điều 7. Học bổng khuyến khích học tập\n\n"
+        "### 1. Đối tượng xét, cấp học bổng khuyến khích học tập:\n\n"
+        "a) Học sinh trường chuyên có điểm môn chuyên từ 8,5 trở lên.\n\n"
+        "### 2. Mức học bổng đối với đối tượng quy định tại điểm a khoản 1 Điều này:\n\n"
+        "a) Mức học bổng cấp cho một học sinh không thấp hơn ba lần mức học phí.\n"
+    )
+    pieces = chunk_text(text, ChunkingSettings(max_syllables=30, min_syllables=0))
+    last = pieces[-1]
+    assert last.section == "Điều 7 > Khoản 2"
+    assert last.context == "Điều 7. Học bổng khuyến khích học tập"
+    assert {p.section for p in pieces if "8,5" in p.text} == {"Điều 7 > Khoản 1"}

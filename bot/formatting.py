@@ -143,6 +143,8 @@ def _cited(source: str, section: str) -> str:
 
 def _passage(hit: Hit, span: Span | None, limit: int) -> str:
     block = excerpt(hit.chunk.text, span, limit)
+    if span is not None and span.lead:  # the khoản began in the passage before
+        block = f"<b>{esc(span.lead)}</b> …\n{block}"
     section = span.section if span is not None and span.section else hit.chunk.section
     block += "\n" + source_line(hit.doc, section, hit.source)
     if hit.superseded_by:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from index.chunking import article_of
 from index.docnumbers import number_key
 from index.facets import agreement, question_facets, text_facets
 from index.lexicon import QUESTION_WORDS, expand
@@ -126,6 +127,9 @@ class _Unit:
     lead: tuple[int, int] | None
     """The khoản's lead-in ("6. Mức ... 45% ... các trường hợp sau:") of a điểm, if any."""
     level: str
+    carried: str = ""
+    """The lead-in of a điểm opening its passage when the khoản began in the passage before
+    ("8. Mức phụ cấp ưu đãi 60% ... các trường hợp sau:" for "b) Nhà giáo ... khu vực II")."""
 
 
 def units(text: str) -> list[tuple[int, int, str]]:
@@ -222,6 +226,8 @@ def _score_units(terms: QueryTerms, candidates: list[_Unit], texts: list[str]) -
         lead_words: list[str] = []
         if unit.lead:
             lead_words = _folded_words(unit.chunk.text[unit.lead[0] : unit.lead[1]])
+        if unit.carried:
+            lead_words += _folded_words(unit.carried)
         heading = _folded_words(unit.chunk.context) if unit.chunk.context else []
         own = {*words, *lead_words} | _bigrams(words) | _bigrams(lead_words)
         bags.append((own, set(heading) | _bigrams(heading)))
@@ -237,7 +243,8 @@ def _score_units(terms: QueryTerms, candidates: list[_Unit], texts: list[str]) -
                 score += weight * local
             elif term in head:
                 score += INHERITED * weight * local
-        full = text + " " + (unit.chunk.text[unit.lead[0] : unit.lead[1]] if unit.lead else "")
+        lead = unit.chunk.text[unit.lead[0] : unit.lead[1]] if unit.lead else unit.carried
+        full = text + " " + lead
         full = _NUMBERING.sub(" ", full)  # "2." and "b)" number clauses, they are no figures
         if terms.figure is not None and terms.figure.search(full):
             score *= 1 + FIGURE_BONUS
@@ -316,13 +323,42 @@ def _negation_conflict(asked: tuple[set[str], set[str]], words: list[str]) -> bo
 
 
 def span_candidates(chunks: Sequence[Chunk]) -> list[_Unit]:
-    """Every điểm, khoản and sentence of these passages, with the lead-in of each điểm."""
+    """Every điểm, khoản and sentence of these passages, with the lead-in of each điểm (from
+    the passage before, when that is among them and its khoản began there)."""
     candidates: list[_Unit] = []
+    by_id = {chunk.chunk_id: chunk for chunk in chunks}
     for chunk in chunks:
         spans = units(chunk.text)
+        previous = by_id.get(chunk.chunk_id - 1)
+        carried = _open_lead(previous) if previous and _continues(previous, chunk) else ""
         for i, (a, b, level) in enumerate(spans):
-            candidates.append(_Unit(chunk, a, b, _lead_of(chunk.text, spans, i), level))
+            lead = _lead_of(chunk.text, spans, i)
+            if level == "khoản" or _CLAUSE_START.match(chunk.text[a:b]):
+                carried = ""
+            own_lead = lead is None and level == "điểm"
+            candidates.append(_Unit(chunk, a, b, lead, level, carried if own_lead else ""))
     return candidates
+
+
+def _continues(previous: Chunk, chunk: Chunk) -> bool:
+    """True when the passage before a passage (by id) belongs to the same article."""
+    article = article_of(chunk.section)
+    return (
+        bool(article) and previous.doc_id == chunk.doc_id
+        and article_of(previous.section) == article
+    )
+
+
+def _open_lead(chunk: Chunk) -> str:
+    """The lead-in of the khoản a passage ends in, when that khoản lists điểm (ends in ':')."""
+    spans = units(chunk.text)
+    for a, b, level in reversed(spans):
+        piece = chunk.text[a:b]
+        if level == "khoản" or _CLAUSE_START.match(piece):
+            return piece.strip() if piece.rstrip().endswith(":") else ""
+        if level != "điểm":
+            return ""
+    return ""
 
 
 def span_texts(chunk: Chunk) -> list[str]:
@@ -366,11 +402,14 @@ def choose_span(
     best = max(range(len(candidates)), key=lambda i: scores[i])
     unit = candidates[best]
     ranges = _ranges(unit)
-    text = _shown(unit)
-    section = narrowed_section(unit.chunk.section, [unit.chunk.text[a:b] for a, b in ranges])
+    text = f"{unit.carried} … {_shown(unit)}" if unit.carried else _shown(unit)
+    pieces = [unit.chunk.text[a:b] for a, b in ranges]
+    if unit.carried:
+        pieces.insert(0, unit.carried)
+    section = narrowed_section(unit.chunk.section, pieces)
     return Span(
         chunk_id=unit.chunk.chunk_id, ranges=tuple(ranges), text=text, level=unit.level,
-        section=section, similarity=closest,
+        section=section, similarity=closest, lead=unit.carried,
     )
 
 

@@ -163,6 +163,9 @@ class Span:
     """The highest dense cosine between the question and the candidate spans weighed by
     meaning (None when they were chosen by their words alone): how closely the best clauses
     of the best document say what was asked."""
+    lead: str = ""
+    """The khoản's lead-in of a điểm that opens its passage, from the passage before ("8. Mức
+    phụ cấp ưu đãi 60% ... các trường hợp sau:"): shown before the passage, and in ``text``."""
 
 
 @dataclass(frozen=True)

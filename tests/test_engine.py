@@ -392,3 +392,28 @@ def test_a_teachers_question_gets_the_general_rule_before_another_sectors(tmp_pa
     # ministry's rule, is about something the collection does not hold for schools.
     unheld = engine.answer("chuyên ngành môi trường tập sự bao lâu")
     assert unheld.abstained and unheld.reason == "other_sector" and not unheld.passages
+
+
+SCOPE_ONLY = """---
+title: "Giáo dục"
+---
+
+Chương XIII
+
+Điều 13.1.NĐ.7.1. Phạm vi điều chỉnh
+
+(Điều 1 Nghị định số 116/2016/NĐ-CP)
+
+Nghị định này quy định chính sách hỗ trợ tiền ăn, hỗ trợ gạo cho học sinh bán trú ở xã, thôn đặc biệt khó khăn và trường phổ thông dân tộc bán trú.
+"""
+
+
+def test_a_figure_asked_of_a_scope_article_alone_is_not_answered(tmp_path, corpus):
+    (corpus / "van-ban" / "giao-duc.md").write_text(SCOPE_ONLY, encoding="utf-8")
+    engine = _engine(tmp_path, corpus)
+    # The collection holds what the decree covers, not its amounts.
+    asked = engine.answer("học sinh bán trú ở xã đặc biệt khó khăn được hỗ trợ bao nhiêu kg gạo")
+    assert asked.abstained and asked.reason == "scope_only" and not asked.passages
+    # What it covers is answered from that article.
+    which = engine.answer("chính sách hỗ trợ gạo cho học sinh bán trú quy định ở văn bản nào")
+    assert not which.abstained and "bán trú" in which.passages[0].chunk.text

@@ -167,9 +167,12 @@ def _sentences(text: str, a: int, b: int, level: str) -> list[tuple[int, int, st
 
 def _lead_of(text: str, spans: list[tuple[int, int, str]], i: int) -> tuple[int, int] | None:
     """For a điểm, the closest preceding khoản line that ends in ':' (its lead-in)."""
-    if spans[i][2] != "điểm":
-        return None
-    for a, b, level in reversed(spans[:i]):
+    return _open_clause(text, spans[:i]) if spans[i][2] == "điểm" else None
+
+
+def _open_clause(text: str, spans: list[tuple[int, int, str]]) -> tuple[int, int] | None:
+    """The lead-in (a khoản line ending in ':') whose điểm run to the end of these units."""
+    for a, b, level in reversed(spans):
         if level == "khoản" or _CLAUSE_START.match(text[a:b]):
             return (a, b) if text[a:b].rstrip().endswith(":") else None
         if level != "điểm":
@@ -351,14 +354,8 @@ def _continues(previous: Chunk, chunk: Chunk) -> bool:
 
 def _open_lead(chunk: Chunk) -> str:
     """The lead-in of the khoản a passage ends in, when that khoản lists điểm (ends in ':')."""
-    spans = units(chunk.text)
-    for a, b, level in reversed(spans):
-        piece = chunk.text[a:b]
-        if level == "khoản" or _CLAUSE_START.match(piece):
-            return piece.strip() if piece.rstrip().endswith(":") else ""
-        if level != "điểm":
-            return ""
-    return ""
+    found = _open_clause(chunk.text, units(chunk.text))
+    return chunk.text[found[0] : found[1]].strip() if found else ""
 
 
 def span_texts(chunk: Chunk) -> list[str]:

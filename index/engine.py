@@ -350,8 +350,7 @@ class Engine:
             ranked = [head[i] for i in np.argsort(-scores, kind="stable")] + ranked[RERANK_DEPTH:]
             by_position = {p: float(s) for p, s in zip(head, scores, strict=True)}
         other = self._state.other_sector
-        question = f"{cands.question} {expand(cands.question)}"  # "KHCN" names a sector too
-        if other and ranked and not names_other_sector(question):
+        if other and ranked and not names_other_sector(cands.question):
             # Another ministry's rules for its own staff answer no question about schools; the
             # best match being one of them for a question naming no school role or level says
             # the collection holds nothing on it ("trường chuẩn quốc gia" -> the environment
@@ -447,13 +446,18 @@ class Engine:
         if answer.abstained:
             return answer
         doubt = result.doubt
-        missing = self._unmet_anchors(result.query, answer.passages[0])
-        if missing:
-            declined = replace(result, abstained=True, reason="unmet_anchor")
-            return Answer(result.query, (), (), True, "unmet_anchor", declined, missing=missing)
-        if self._scope_only(result.query, answer):
-            declined = replace(result, abstained=True, reason="scope_only")
-            return Answer(result.query, (), (), True, "scope_only", declined)
+        # A question naming a document by its number is answered by that document, whatever
+        # year it carries and whichever article it finds.
+        if not parse_reference(result.query):
+            missing = self._unmet_anchors(result.query, answer.passages[0])
+            if missing:
+                declined = replace(result, abstained=True, reason="unmet_anchor")
+                return Answer(
+                    result.query, (), (), True, "unmet_anchor", declined, missing=missing
+                )
+            if self._scope_only(result.query, answer):
+                declined = replace(result, abstained=True, reason="scope_only")
+                return Answer(result.query, (), (), True, "scope_only", declined)
         if self._no_clause_means_it(answer):
             declined = replace(result, abstained=True, reason="low_confidence")
             return Answer(result.query, (), (), True, "low_confidence", declined)
@@ -465,9 +469,8 @@ class Engine:
         """True when a question asking a figure (how much, how long, when) is best answered by
         a scope, applicability or definitions article: the collection holds what a document
         covers ("Nghị định này quy định chính sách hỗ trợ học sinh bán trú ..."), not the
-        figure ("bao nhiêu kg gạo"). Not for a question naming a document by its number."""
-        context = fold(answer.passages[0].chunk.context)
-        if not _SCOPE_ARTICLE.search(context) or parse_reference(question):
+        figure ("bao nhiêu kg gạo")."""
+        if not _SCOPE_ARTICLE.search(fold(answer.passages[0].chunk.context)):
             return False
         return QueryTerms(question, self._state.lexical.idf).asks_figure
 
@@ -487,11 +490,7 @@ class Engine:
         document's title, number, issuer and dates) never mentions: "học phí năm 2027 ở Hà
         Nội" is not answered by a 2019 decree, nor "Nghệ An khen thưởng ..." by Vĩnh Long's
         news (a national text meets any province). A news item or other unnumbered text is
-        about one event: all of it counts (its province is often named in another passage).
-        Nothing for a question naming a document by its number: that document is the answer
-        whatever year it carries."""
-        if parse_reference(question):
-            return ()
+        about one event: all of it counts (its province is often named in another passage)."""
         doc = hit.doc
         parts = [hit.chunk.text, hit.chunk.context, hit.chunk.section, doc.title, doc.number,
                  doc.issuer, doc.issued, doc.effective]

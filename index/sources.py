@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from index.lexicon import expand
 from index.models import Chunk, DocumentInfo
 from index.textnorm import fold
 
@@ -89,9 +90,11 @@ _SECTOR_WORDS = re.compile(
 
 
 def names_other_sector(question: str) -> bool:
-    """True when a question speaks of another sector's staff or work (health, culture,
-    environment ...): that ministry's own rules may then answer it."""
-    return bool(_SECTOR_WORDS.search(fold(" ".join(question.lower().split()))))
+    """True when a question, or an abbreviation in it ("KHCN"), speaks of another sector's
+    staff or work (health, culture, environment ...): that ministry's own rules may then
+    answer it."""
+    text = f"{question} {expand(question)}"
+    return bool(_SECTOR_WORDS.search(fold(" ".join(text.lower().split()))))
 
 
 def other_sector(source: str | None) -> bool:

@@ -63,6 +63,7 @@ def test_other_sectors_staff_rules_are_told_apart() -> None:
 def test_a_question_naming_another_sector_is_told_apart() -> None:
     assert names_other_sector("viên chức Y tế hạng III cần bằng gì")
     assert names_other_sector("huan luyen vien the thao duoc phu cap bao nhieu")
+    assert names_other_sector("chương trình KHCN cấp bộ")  # khoa học và công nghệ
     # Words every school uses are no sector: "môi trường giáo dục", "thông tin tuyển sinh".
     for question in ("môi trường giáo dục an toàn", "thông tin tuyển sinh lớp 10", "GV dạy Tin học"):
         assert not names_other_sector(question), question

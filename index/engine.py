@@ -24,6 +24,7 @@ from index.builder import embed_text, signature
 from index.chunking import article_of, plain_text
 from index.docnumbers import NumberRef, parse_reference, ref_matches
 from index.embedders import Embedder, VectorMemo, make_embedder
+from index.facets import other_school
 from index.features import Candidates, QuestionView, passage_features, question_features
 from index.fusion import collapse, coverage, weighted_rrf
 from index.lexical import query_tokens
@@ -458,6 +459,10 @@ class Engine:
             if self._scope_only(result.query, answer):
                 declined = replace(result, abstained=True, reason="scope_only")
                 return Answer(result.query, (), (), True, "scope_only", declined)
+            first = answer.passages[0].chunk
+            if other_school(result.query, f"{first.context}\n{first.text}"):
+                declined = replace(result, abstained=True, reason="other_school")
+                return Answer(result.query, (), (), True, "other_school", declined)
         if self._no_clause_means_it(answer):
             declined = replace(result, abstained=True, reason="low_confidence")
             return Answer(result.query, (), (), True, "low_confidence", declined)

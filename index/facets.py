@@ -86,3 +86,37 @@ def agreement(asked: dict[str, set[str]], stated: dict[str, set[str]]) -> tuple[
         else:
             conflict += 1
     return match, conflict
+
+
+# The wrong school: "học sinh THCS đánh nhau bị kỷ luật thế nào" is not answered by a
+# university's rule for sinh viên, however many words they share. Schools are told apart in two
+# stages: general education (any of its levels, or "phổ thông") against the rest, then the
+# levels themselves. A text's pupils and its university words count as its levels.
+_SCHOOL_LEVELS = frozenset({"mam_non", "tieu_hoc", "thcs", "thpt"})
+_GENERAL_EDUCATION = "pho_thong"
+_ASKED_GENERAL = r"pho thong"
+_TEXT_GENERAL = r"(?<!luu )(?:hoc sinh|pho thong|tre em)"
+_TEXT_HIGHER = r"sinh vien|dai hoc|cao dang|thac si|tien si|tin chi|nghien cuu sinh|hoc vien"
+
+
+def _school(levels: set[str]) -> set[str]:
+    """Levels with general education standing for each of its own."""
+    return levels | ({_GENERAL_EDUCATION} if levels & _SCHOOL_LEVELS else set())
+
+
+def other_school(question: str, text: str) -> bool:
+    """True when the question names a school level and the text names only others: a
+    university's rule does not answer a question about THCS, nor a kindergarten's one about
+    đại học. A text naming no level, or a question naming none, never conflicts."""
+    asked = set(question_facets(question).get("level", set()))
+    if _compiled(_ASKED_GENERAL).search(fold(question)) and asked <= _SCHOOL_LEVELS:
+        asked.add(_GENERAL_EDUCATION)
+    if not asked:
+        return False
+    folded = fold(text)
+    stated = set(text_facets(text).get("level", set()))
+    if _compiled(_TEXT_GENERAL).search(folded):
+        stated.add(_GENERAL_EDUCATION)
+    if _compiled(_TEXT_HIGHER).search(folded):
+        stated.add("dai_hoc")
+    return bool(stated) and not _school(asked) & _school(stated)

@@ -141,7 +141,8 @@ class SearchResult:
     """Why the engine abstained: "empty", "no_match", "unknown_number", "low_confidence",
     "unmet_anchor" (the best passage never mentions a year or province the question names),
     "other_sector" (the best match is another ministry's rule for its own staff),
-    "scope_only" (a figure asked, only a scope or definitions article found)."""
+    "scope_only" (a figure asked, only a scope or definitions article found), "other_school"
+    (the best passage is about another school level than the one asked)."""
     doubt: float | None = None
     """The abstain model's probability that nothing relevant was found (None when it did not
     run: no model, a document named by its number, or an earlier floor decided)."""

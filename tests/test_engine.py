@@ -417,3 +417,25 @@ def test_a_figure_asked_of_a_scope_article_alone_is_not_answered(tmp_path, corpu
     # What it covers is answered from that article.
     which = engine.answer("chính sách hỗ trợ gạo cho học sinh bán trú quy định ở văn bản nào")
     assert not which.abstained and "bán trú" in which.passages[0].chunk.text
+
+
+UNIVERSITY = """---
+title: "Quy chế công tác sinh viên"
+number: "10/2016/TT-BGDĐT"
+---
+
+Điều 9. Hình thức kỷ luật
+
+1. Sinh viên vi phạm nội quy bị kỷ luật theo các hình thức khiển trách, cảnh cáo, đình chỉ học tập có thời hạn, buộc thôi học.
+
+2. Sinh viên bị kỷ luật khiển trách thì kết quả rèn luyện không vượt quá loại khá.
+"""
+
+
+def test_a_question_about_one_school_level_is_not_answered_by_anothers_rule(tmp_path, corpus):
+    (corpus / "van-ban" / "quy-che-sinh-vien.md").write_text(UNIVERSITY, encoding="utf-8")
+    engine = _engine(tmp_path, corpus)
+    pupils = engine.answer("học sinh THCS đánh nhau thì bị kỷ luật hình thức nào")
+    assert pupils.abstained and pupils.reason == "other_school" and not pupils.passages
+    students = engine.answer("sinh viên đánh nhau thì bị kỷ luật hình thức nào")
+    assert not students.abstained and "khiển trách" in students.span.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.facets import agreement, question_facets, text_facets
+from index.facets import agreement, other_school, question_facets, text_facets
 
 
 def agree(question: str, clause: str) -> tuple[int, int]:
@@ -20,3 +20,19 @@ def test_a_rule_for_vien_chuc_holds_for_teachers() -> None:
     question = "GV mới trúng tuyển phải tập sự bao lâu"
     assert agree(question, "Thời gian tập sự của viên chức là 12 tháng") == (0, 0)
     assert agree(question, "Nhân viên thư viện tập sự 06 tháng") == (0, 1)
+
+
+def test_a_question_about_one_school_is_not_answered_by_anothers_rule() -> None:
+    university = "Sinh viên bị kỷ luật hình thức khiển trách thì kết quả rèn luyện không quá khá"
+    assert other_school("học sinh THCS đánh nhau bị kỷ luật hình thức nào", university)
+    assert other_school("hoc sinh tieu hoc co duoc mien hoc phi khong", university)
+    assert other_school("trường phổ thông dạy trực tuyến tối đa bao nhiêu %", "Một tín chỉ ...")
+    # Kindergarten and THCS are both general education: a rule for "học sinh" may hold for both.
+    assert not other_school("trẻ mầm non được hỗ trợ ăn trưa", "Học sinh được hỗ trợ tiền ăn")
+    # No level asked, or none stated, is no conflict; nor is the level asked among others.
+    assert not other_school("HS được cộng bao nhiêu điểm ưu tiên khu vực", university)
+    assert not other_school("giáo viên THCS tập sự bao lâu", "Viên chức tập sự 12 tháng")
+    assert not other_school("sinh viên đại học bị kỷ luật thế nào", university)
+    assert not other_school(
+        "tuyển sinh THPT", "thí sinh tốt nghiệp trung học phổ thông xét tuyển đại học"
+    )

@@ -82,6 +82,21 @@ _COUNTED = re.compile(
 # A counted noun the law words differently: "hội đồng mấy người" -> "07 hoặc 09 thành viên".
 _SAME_COUNT = {"nguoi": "(?:nguoi|thanh vien)"}
 _NOT_A_UNIT = frozenset("phan la thi duoc tien co khong va hay de cho ma nua roi".split())
+# A quantity the question states as its case ("lớp có 35% học viên khuyết tật", "đã dạy 7
+# năm") picks the tier whose range holds it ("từ 30% đến dưới 40%"), not the clause that
+# repeats the number ("Mức 35% ... từ 5% đến dưới 10%"). Folded text; the unit is what the
+# number counts.
+_AMOUNT = r"(\d+(?:[,.]\d+)?)"
+_COUNTS = r"(%|phan tram|nam|thang|ngay|tuan|tiet|gio|hoc sinh|hoc vien|sinh vien|tre|nguoi|lop)"
+_STATED_AMOUNT = re.compile(rf"(?<![\d/,.]){_AMOUNT}\s*{_COUNTS}(?!\w)")
+_TIERS = (  # the ranges a clause states, by how they bound the quantity
+    (re.compile(rf"\btu (?:du )?{_AMOUNT}\s*{_COUNTS}? (?:den|toi) (duoi )?{_AMOUNT}\s*{_COUNTS}"),
+     "between"),
+    (re.compile(rf"\b(?:tu |du )?{_AMOUNT}\s*{_COUNTS} (?:tro len|tro ra)\b"), "from"),
+    (re.compile(rf"\b(?:tren|hon) {_AMOUNT}\s*{_COUNTS}"), "above"),
+    (re.compile(rf"(?<!den )\b(?:duoi|chua du) {_AMOUNT}\s*{_COUNTS}"), "below"),
+    (re.compile(rf"\b(?:khong qua|toi da) {_AMOUNT}\s*{_COUNTS}"), "up_to"),
+)
 
 
 class _Folded:
@@ -92,6 +107,8 @@ class _Folded:
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(fold(text))
+
+
 # Chosen on the train half (span@1 0.685 -> 0.721; 3.0 and 5.0 no better): a clause stating
 # the figure asked for ("07, 09 hoặc 11 thành viên") outweighs the top passage's bonus.
 FIGURE_BONUS = 2.0
@@ -101,6 +118,7 @@ LEAD_IN_FACTOR = 0.6
 # 07 thành viên" of "Điều 7. Hội đồng đánh giá năng lực ... người dạy nghề"). Chosen on the
 # train half (span@1 0.739 -> 0.748; 0.7 and 1.0 decline a right answer by the span floor).
 INHERITED = 0.5
+TIER_BONUS = 1.0
 FACET_BONUS = 0.35
 CONFLICT_FACTOR = 0.5
 HEADING_FACTOR = 0.4
@@ -206,13 +224,14 @@ class QueryTerms:
         self.figure: re.Pattern[str] | _Folded | None = None
         self.asks_figure = bool(_ASKS_FIGURE.search(folded))
         self.asks_transition = bool(_ASKS_TRANSITION.search(folded))
+        self.amounts = stated_amounts(fold(question))
         counted = _COUNTED.search(folded)
         if counted and counted.group(2) not in _NOT_A_UNIT:  # "bao nhieu phut" -> "180 phút"
             unit = _SAME_COUNT.get(counted.group(2), re.escape(counted.group(2)))
             self.figure = _Folded(rf"\d[\d.,]*\s*(?:\([^)]{{1,20}}\)\s*)?{unit}\b")
         elif self.asks_figure:
             for asked, stated in _FIGURE_KINDS:
-                if asked.search(folded):
+                if asked.search(folded) or asked.search(fold(question)):
                     self.figure = stated
                     break
 
@@ -221,8 +240,12 @@ def _folded_words(text: str) -> list[str]:
     return [fold(w) for w in syllables(text)]
 
 
-def _score_units(terms: QueryTerms, candidates: list[_Unit], texts: list[str]) -> list[float]:
-    """Score every unit: weighted term and bigram matches, locally rare terms count more."""
+def _score_units(
+    terms: QueryTerms, candidates: list[_Unit], texts: list[str], preferred: int | None = None
+) -> list[float]:
+    """Score every unit: weighted term and bigram matches, locally rare terms count more.
+    Units of the ``preferred`` passage (ranking's best) win close calls, unless they speak of
+    another group or case than the one asked."""
     bags = []
     for unit, text in zip(candidates, texts, strict=True):
         words = _folded_words(text)
@@ -257,6 +280,8 @@ def _score_units(terms: QueryTerms, candidates: list[_Unit], texts: list[str]) -
         if _negation_conflict(terms.stated, _folded_words(full)):
             conflict += 1
         score *= (1 + FACET_BONUS * match) * CONFLICT_FACTOR**conflict
+        if unit.chunk.chunk_id == preferred and not conflict:
+            score *= 1 + TOP_HIT_BONUS
         if _HEADING.match(text):
             score *= HEADING_FACTOR
         elif text.rstrip().endswith(":"):  # a lead-in alone states nothing; its điểm do
@@ -267,8 +292,64 @@ def _score_units(terms: QueryTerms, candidates: list[_Unit], texts: list[str]) -
             score *= TABLE_FACTOR
         if not terms.asks_transition and _TRANSITIONAL.search(full):
             score *= TRANSITIONAL_FACTOR
+        if terms.amounts:
+            tiers = _tier_fit(terms.amounts, text)
+            if tiers is True and not text.rstrip().endswith(":"):  # a lead-in's range is scope
+                score *= 1 + TIER_BONUS
+            elif tiers is False:
+                score *= CONFLICT_FACTOR
         scores.append(score)
     return scores
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def stated_amounts(folded: str) -> list[tuple[float, str]]:
+    """The quantities a (folded) question states with what they count: [(35.0, "%")]."""
+    return [
+        (_number(m.group(1)), _unit_key(m.group(2))) for m in _STATED_AMOUNT.finditer(folded)
+    ]
+
+
+def _unit_key(unit: str) -> str:
+    return "%" if unit in ("%", "phan tram") else unit
+
+
+def tiers(text: str) -> list[tuple[float, float, bool, str]]:
+    """The ranges a clause states: (low, high, high included, unit), folded units."""
+    folded = fold(text)
+    found: list[tuple[float, float, bool, str]] = []
+    for pattern, kind in _TIERS:
+        for m in pattern.finditer(folded):
+            if kind == "between":
+                unit = _unit_key(m.group(5))
+                found.append((_number(m.group(1)), _number(m.group(4)), not m.group(3), unit))
+            elif kind == "from":
+                found.append((_number(m.group(1)), math.inf, True, _unit_key(m.group(2))))
+            elif kind == "above":
+                low = math.nextafter(_number(m.group(1)), math.inf)
+                found.append((low, math.inf, True, _unit_key(m.group(2))))
+            else:
+                high, unit = _number(m.group(1)), _unit_key(m.group(2))
+                found.append((-math.inf, high, kind == "up_to", unit))
+    return found
+
+
+def _tier_fit(amounts: list[tuple[float, str]], text: str) -> bool | None:
+    """True when a range of the clause holds a quantity the question states, False when its
+    ranges of that unit all miss it, None when it states no range of that unit."""
+    fits = None
+    for low, high, closed, unit in tiers(text):
+        for value, asked in amounts:
+            if asked != unit:
+                continue
+            inside = low <= value and (value <= high if closed else value < high)
+            if inside:
+                return True
+            fits = False
+    return fits
 
 
 def _ranges(unit: _Unit) -> tuple[tuple[int, int], ...]:
@@ -385,12 +466,7 @@ def choose_span(
     if not candidates:
         return None
     texts = [u.chunk.text[u.start : u.end] for u in candidates]
-    scores = _score_units(terms, candidates, texts)
-    if preferred is not None:
-        scores = [
-            s * (1 + TOP_HIT_BONUS) if u.chunk.chunk_id == preferred else s
-            for s, u in zip(scores, candidates, strict=True)
-        ]
+    scores = _score_units(terms, candidates, texts, preferred)
     if max(scores) <= 0:
         return None
     closest = None

@@ -99,6 +99,17 @@ _TIERS = (  # the ranges a clause states, by how they bound the quantity
 )
 
 
+# A clause referring to another khoản of its own article: "người quy định tại khoản 1 Điều
+# này", "trường hợp quy định tại điểm a khoản 1" (not "khoản 2 Điều 15", another article,
+# nor the case it excludes: "trừ trường hợp quy định tại điểm c khoản 9").
+_REFERENCE = re.compile(
+    r"(?:điểm\s+([a-zđ])\s+)?khoản\s+(\d{1,2})"
+    r"(?!\s*(?:Điều\s+\d|của\s+(?:Luật|Nghị định|Thông tư)))",
+    re.IGNORECASE,
+)
+_EXCEPT = re.compile(r"\b(?:trừ|ngoại trừ|không áp dụng)\b", re.IGNORECASE)
+
+
 class _Folded:
     """A pattern matched against the tone-mark-free form of a text."""
 
@@ -246,6 +257,7 @@ def _score_units(
     """Score every unit: weighted term and bigram matches, locally rare terms count more.
     Units of the ``preferred`` passage (ranking's best) win close calls, unless they speak of
     another group or case than the one asked."""
+    clauses = _clause_words(candidates, texts)
     bags = []
     for unit, text in zip(candidates, texts, strict=True):
         words = _folded_words(text)
@@ -256,7 +268,10 @@ def _score_units(
             lead_words += _folded_words(unit.carried)
         heading = _folded_words(unit.chunk.context) if unit.chunk.context else []
         own = {*words, *lead_words} | _bigrams(words) | _bigrams(lead_words)
-        bags.append((own, set(heading) | _bigrams(heading)))
+        inherited = set(heading) | _bigrams(heading)
+        for key in _referred(unit, text):
+            inherited |= clauses.get(key, set())
+        bags.append((own, inherited))
     n = len(candidates)
     wanted = {**terms.weights, **terms.bigrams}
     local_df = {t: sum(t in own or t in head for own, head in bags) for t in wanted}
@@ -350,6 +365,42 @@ def _tier_fit(amounts: list[tuple[float, str]], text: str) -> bool | None:
                 return True
             fits = False
     return fits
+
+
+def _clause_words(
+    candidates: list[_Unit], texts: list[str]
+) -> dict[tuple[str, int, str], set[str]]:
+    """The words (and bigrams) of each khoản and điểm among the units, keyed by (article,
+    khoản number, điểm letter or "" for the whole khoản)."""
+    found: dict[tuple[str, int, str], set[str]] = {}
+    article, clause = "", 0
+    for unit, text in zip(candidates, texts, strict=True):
+        here = article_of(unit.chunk.section) or unit.chunk.section
+        if here != article:
+            article, clause = here, 0
+        opened = _CLAUSE_START.match(text) or _CLAUSE_START.match(unit.carried)
+        if opened:
+            clause = int(opened.group(1))
+        if not clause:
+            continue
+        words = _folded_words(text)
+        bag = set(words) | _bigrams(words)
+        found.setdefault((article, clause, ""), set()).update(bag)
+        point = _POINT_START.match(text)
+        if point:
+            found.setdefault((article, clause, point.group(1)), set()).update(bag)
+    return found
+
+
+def _referred(unit: _Unit, text: str) -> list[tuple[str, int, str]]:
+    """The khoản and điểm of its own article a unit refers to ("người quy định tại khoản 1
+    Điều này", "điểm a khoản 1 Điều này"): their words are its topic too."""
+    article = article_of(unit.chunk.section) or unit.chunk.section
+    return [
+        (article, int(m.group(2)), m.group(1) or "")
+        for m in _REFERENCE.finditer(text)
+        if not _EXCEPT.search(text[max(0, m.start() - 40) : m.start()])
+    ]
 
 
 def _ranges(unit: _Unit) -> tuple[tuple[int, int], ...]:

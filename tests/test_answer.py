@@ -338,3 +338,18 @@ def test_the_quantity_a_question_states_picks_the_tier_holding_it() -> None:
     question = "GV không chuyên trách dạy lớp hòa nhập có 12% học viên khuyết tật hưởng bao nhiêu"
     span = choose_span(question, article, lambda t: 1.0, preferred=0)
     assert span is not None and "Mức 5%" in span.text, span
+
+
+def test_a_clause_referring_to_another_khoan_takes_its_topic() -> None:
+    text = (
+        "1. Thí sinh đã có giấy báo trúng tuyển được bảo lưu kết quả trong những trường hợp "
+        "sau:\n\na) Đi nghĩa vụ quân sự hoặc thanh niên xung phong tập trung;\n\n"
+        "b) Bị bệnh nặng không thể nhập học đúng hạn.\n\n"
+        "2. Thí sinh gửi đơn xin bảo lưu tới cơ sở đào tạo. Thời gian bảo lưu do cơ sở đào tạo "
+        "quy định, nhưng không quá 36 tháng đối với người quy định tại khoản 1 Điều này.\n\n"
+        "3. Hồ sơ nhập học lại gồm giấy xuất ngũ, trừ trường hợp quy định tại điểm b khoản 1."
+    )
+    chunk = Chunk(1, "qc.md", text, "Điều 10", 0, len(text))
+    span = choose_span("trúng tuyển rồi đi nghĩa vụ quân sự thì được bảo lưu tối đa bao lâu",
+                       [chunk], lambda t: 1.0)
+    assert span is not None and "36 tháng" in span.text, span

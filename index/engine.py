@@ -459,8 +459,9 @@ class Engine:
             if self._scope_only(result.query, answer):
                 declined = replace(result, abstained=True, reason="scope_only")
                 return Answer(result.query, (), (), True, "scope_only", declined)
-            first = answer.passages[0].chunk
-            if other_school(result.query, f"{first.context}\n{first.text}"):
+            first = answer.passages[0]
+            passage = f"{first.chunk.context}\n{first.chunk.text}"
+            if other_school(result.query, passage, first.doc.title):
                 declined = replace(result, abstained=True, reason="other_school")
                 return Answer(result.query, (), (), True, "other_school", declined)
         if self._no_clause_means_it(answer):

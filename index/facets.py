@@ -96,7 +96,12 @@ _SCHOOL_LEVELS = frozenset({"mam_non", "tieu_hoc", "thcs", "thpt"})
 _GENERAL_EDUCATION = "pho_thong"
 _ASKED_GENERAL = r"pho thong"
 _TEXT_GENERAL = r"(?<!luu )(?:hoc sinh|pho thong|tre em)"
-_TEXT_HIGHER = r"sinh vien|dai hoc|cao dang|thac si|tien si|tin chi|nghien cuu sinh|hoc vien"
+_TEXT_HIGHER = (
+    r"sinh vien|dai hoc|cao dang|thac si|tien si|tin chi|nghien cuu sinh|hoc vien|luu hoc sinh"
+)
+_ASKED_PUPILS = r"(?<!luu )(?:hoc sinh|hs)"
+_ASKED_HIGHER = _TEXT_HIGHER + r"|sv|dh|ncs"
+_ANY_SCHOOL = _TEXT_GENERAL + r"|thpt|thcs|mam non|tieu hoc|mau giao"
 
 
 def _school(levels: set[str]) -> set[str]:
@@ -104,16 +109,30 @@ def _school(levels: set[str]) -> set[str]:
     return levels | ({_GENERAL_EDUCATION} if levels & _SCHOOL_LEVELS else set())
 
 
-def other_school(question: str, text: str) -> bool:
+def other_school(question: str, text: str, title: str = "") -> bool:
     """True when the question names a school level and the text names only others: a
     university's rule does not answer a question about THCS, nor a kindergarten's one about
-    đại học. A text naming no level, or a question naming none, never conflicts."""
+    đại học. A text naming no level, or a question naming none, never conflicts.
+
+    A question about "học sinh" naming no level asks about general education too, but that
+    is weaker evidence: it conflicts only with a text and a document (``title``) that both
+    speak of higher education and neither of a school ("học sinh nào được miễn học phí" is
+    not answered by the Giáo dục đại học compilation's "Lưu học sinh ... được miễn học phí")."""
+    folded_question = fold(question)
     asked = set(question_facets(question).get("level", set()))
-    if _compiled(_ASKED_GENERAL).search(fold(question)) and asked <= _SCHOOL_LEVELS:
+    if _compiled(_ASKED_GENERAL).search(folded_question) and asked <= _SCHOOL_LEVELS:
         asked.add(_GENERAL_EDUCATION)
-    if not asked:
-        return False
     folded = fold(text)
+    if not asked:
+        if not _compiled(_ASKED_PUPILS).search(folded_question) or _compiled(
+            _ASKED_HIGHER
+        ).search(folded_question):
+            return False
+        folded_title = fold(title)
+        return all(
+            _compiled(_TEXT_HIGHER).search(part) and not _compiled(_ANY_SCHOOL).search(part)
+            for part in (folded, folded_title)
+        )
     stated = set(text_facets(text).get("level", set()))
     if _compiled(_TEXT_GENERAL).search(folded):
         stated.add(_GENERAL_EDUCATION)

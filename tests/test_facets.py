@@ -36,3 +36,15 @@ def test_a_question_about_one_school_is_not_answered_by_anothers_rule() -> None:
     assert not other_school(
         "tuyển sinh THPT", "thí sinh tốt nghiệp trung học phổ thông xét tuyển đại học"
     )
+
+
+def test_a_pupils_question_is_not_answered_by_a_university_text() -> None:
+    abroad = "Lưu học sinh đạt kết quả xuất sắc được cơ sở đào tạo nước ngoài miễn học phí."
+    # "học sinh" naming no level: only a text and a document both about higher education
+    # (and neither about a school) conflict.
+    assert other_school("học sinh nào được miễn học phí", abroad, "Giáo dục đại học")
+    assert other_school("hoc sinh nao duoc mien hoc phi", abroad, "Giáo dục đại học")
+    assert not other_school("học sinh nào được miễn học phí", abroad, "Luật Giáo dục")
+    admissions = "Thí sinh học cấp THPT ở KV2-NT được cộng 0,5 điểm khi xét tuyển đại học."
+    assert not other_school("HS ở KV2-NT được cộng mấy điểm", admissions, "Quy chế tuyển sinh đại học")
+    assert not other_school("lưu học sinh được miễn học phí không", abroad, "Giáo dục đại học")

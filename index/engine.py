@@ -24,7 +24,7 @@ from index.builder import embed_text, signature
 from index.chunking import article_of, plain_text
 from index.docnumbers import NumberRef, parse_reference, ref_matches
 from index.embedders import Embedder, VectorMemo, make_embedder
-from index.facets import other_school
+from index.facets import other_allowance, other_school
 from index.features import Candidates, QuestionView, passage_features, question_features
 from index.fusion import collapse, coverage, weighted_rrf
 from index.lexical import query_tokens
@@ -464,6 +464,9 @@ class Engine:
             if other_school(result.query, passage, first.doc.title):
                 declined = replace(result, abstained=True, reason="other_school")
                 return Answer(result.query, (), (), True, "other_school", declined)
+            if other_allowance(result.query, passage):
+                declined = replace(result, abstained=True, reason="other_allowance")
+                return Answer(result.query, (), (), True, "other_allowance", declined)
         if self._no_clause_means_it(answer):
             declined = replace(result, abstained=True, reason="low_confidence")
             return Answer(result.query, (), (), True, "low_confidence", declined)

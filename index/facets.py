@@ -139,3 +139,40 @@ def other_school(question: str, text: str, title: str = "") -> bool:
     if _compiled(_TEXT_HIGHER).search(folded):
         stated.add("dai_hoc")
     return bool(stated) and not _school(asked) & _school(stated)
+
+
+# Which allowance (phụ cấp) a text is about: a teacher asking about "phụ cấp thu hút" is not
+# answered by the "phụ cấp ưu đãi 70%" clause, however many words they share. Folded;
+# "phụ cấp đứng lớp" and "phụ cấp nghề" are what staff call the ưu đãi theo nghề allowance.
+_ALLOWANCES = {
+    "uu_dai": r"uu dai|dung lop|nghe",
+    "tham_nien": r"tham nien",
+    "chuc_vu": r"chuc vu|lanh dao",
+    "trach_nhiem": r"trach nhiem",
+    "thu_hut": r"thu hut",
+    "khu_vuc": r"khu vuc",
+    "doc_hai": r"doc hai|nang nhoc|nguy hiem",
+    "luu_dong": r"luu dong",
+    "cong_vu": r"cong vu",
+    "dac_thu": r"dac thu",
+    "lau_nam": r"lau nam|cong tac lau nam",
+}
+_ALLOWANCE = re.compile(
+    r"(?<!\w)phu cap (?:\w+ )?(" + "|".join(f"(?:{p})" for p in _ALLOWANCES.values()) + r")(?!\w)"
+)
+
+
+def allowances(text: str) -> set[str]:
+    """The allowances a text names as "phụ cấp <kind>" ("phụ cấp ưu đãi theo nghề")."""
+    found = set()
+    for match in _ALLOWANCE.finditer(fold(text)):
+        word = match.group(1)
+        found |= {k for k, p in _ALLOWANCES.items() if _compiled(p).fullmatch(word)}
+    return found
+
+
+def other_allowance(question: str, text: str) -> bool:
+    """True when the question asks about one allowance and the text names only others."""
+    asked = allowances(question)
+    stated = allowances(text)
+    return bool(asked) and bool(stated) and not asked & stated

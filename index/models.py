@@ -142,7 +142,8 @@ class SearchResult:
     "unmet_anchor" (the best passage never mentions a year or province the question names),
     "other_sector" (the best match is another ministry's rule for its own staff),
     "scope_only" (a figure asked, only a scope or definitions article found), "other_school"
-    (the best passage is about another school level than the one asked)."""
+    (the best passage is about another school level than the one asked), "other_allowance"
+    (it names another phụ cấp than the one asked)."""
     doubt: float | None = None
     """The abstain model's probability that nothing relevant was found (None when it did not
     run: no model, a document named by its number, or an earlier floor decided)."""

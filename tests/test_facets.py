@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from index.facets import agreement, other_school, question_facets, text_facets
+from index.facets import (
+    agreement,
+    allowances,
+    other_allowance,
+    other_school,
+    question_facets,
+    text_facets,
+)
 
 
 def agree(question: str, clause: str) -> tuple[int, int]:
@@ -48,3 +55,14 @@ def test_a_pupils_question_is_not_answered_by_a_university_text() -> None:
     admissions = "Thí sinh học cấp THPT ở KV2-NT được cộng 0,5 điểm khi xét tuyển đại học."
     assert not other_school("HS ở KV2-NT được cộng mấy điểm", admissions, "Quy chế tuyển sinh đại học")
     assert not other_school("lưu học sinh được miễn học phí không", abroad, "Giáo dục đại học")
+
+
+def test_an_allowance_asked_is_not_answered_by_anothers_clause() -> None:
+    rate = "8. Mức phụ cấp ưu đãi 70% được áp dụng đối với nhà giáo công tác ở vùng khó khăn."
+    assert allowances("phu cap thu hut 70% cho giao vien") == {"thu_hut"}
+    assert allowances("phụ cấp đứng lớp của giáo viên") == {"uu_dai"}  # what staff call it
+    assert allowances("phụ cấp chức vụ lãnh đạo") == {"chuc_vu"}
+    assert other_allowance("phụ cấp thu hút giáo viên vùng khó khăn mấy năm", rate)
+    assert not other_allowance("phụ cấp đứng lớp vùng khó khăn bao nhiêu", rate)
+    assert not other_allowance("giáo viên vùng khó khăn được phụ cấp bao nhiêu", rate)
+    assert not other_allowance("phụ cấp thâm niên tính thế nào", "Nhà giáo được hưởng 5% lương")

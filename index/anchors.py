@@ -1,4 +1,4 @@
-"""Years and provinces a question is pinned to, and whether a passage says anything of them.
+"""Years, days and provinces a question is pinned to, and whether a passage says anything of them.
 
 "Học phí năm 2027 ở Hà Nội", "Sở GD&ĐT Nghệ An khen thưởng ... năm 2025": a question that
 names a year or a province asks about that year or that province. A passage that mentions
@@ -49,6 +49,9 @@ _QUESTION_YEAR = re.compile(
     rf"(?<![\w/])(?:\d{{1,2}}/){{0,2}}({_YEAR})(?![\w/])"
 )
 _BIRTH = re.compile(r"sinh(?: nam| vao nam)?\s*$")
+# A day of the year without its year ("ngày 20/11", "ngay 20 thang 11"): a day the question is
+# about (Teachers' Day, a deadline), after "ngày" so that "2/3 thành viên" stays a fraction.
+_QUESTION_DAY = re.compile(r"\bngay\s+(\d{1,2})\s*(?:/|-|\bthang\s+)(\d{1,2})(?![\d/-])")
 
 
 def _place_key(text: str) -> str:
@@ -86,6 +89,11 @@ def question_anchors(question: str) -> list[Anchor]:
             continue
         year = match.group(1)
         found.setdefault(year, Anchor(year, f"năm {year}"))
+    for match in _QUESTION_DAY.finditer(fold(question)):
+        day, month = int(match.group(1)), int(match.group(2))
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            key = f"{day}/{month}"
+            found.setdefault(key, Anchor(key, f"ngày {day}/{month}"))
     for match in _PLACE.finditer(folded):
         name = match.group(1)
         if name in _NEEDS_MARKER and not _MARKER.search(folded[: match.start()]):
@@ -99,6 +107,10 @@ def _mentions(folded: str, anchor: Anchor) -> bool:
     """True when a folded text (passage, heading, title, dates) mentions the anchor."""
     if anchor.key.isdigit():
         return re.search(rf"(?<!\d){anchor.key}(?!\d)", folded) is not None
+    if "/" in anchor.key:  # a day: "20/11", "20-11", "20 tháng 11", "ngày 05/12"
+        day, month = anchor.key.split("/")
+        pattern = rf"(?<!\d)0?{day} (?:thang )?0?{month}(?!\d)"
+        return re.search(pattern, folded) is not None
     names = [anchor.key, *(alias for alias, key in _ALIASES.items() if key == anchor.key)]
     return any(re.search(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])", folded) for n in names)
 
@@ -130,8 +142,12 @@ def unmet(question: str, text: str, national: bool = False) -> list[Anchor]:
     national = national and not _LOCAL_BODY.search(_place_key(question))
     return [
         a for a in anchors
-        if not (national and not a.key.isdigit()) and not _mentions(folded, a)
+        if not (national and _is_place(a)) and not _mentions(folded, a)
     ]
+
+
+def _is_place(anchor: Anchor) -> bool:
+    return not anchor.key.replace("/", "").isdigit()
 
 
 def national(issuer: str | None, compilation: bool) -> bool:

@@ -139,7 +139,7 @@ class SearchResult:
     """Cosine similarity of the nearest passage when dense retrieval ran."""
     reason: str | None = None
     """Why the engine abstained: "empty", "no_match", "unknown_number", "low_confidence",
-    "unmet_anchor" (the best passage never mentions a year or province the question names),
+    "unmet_anchor" (the best passage never mentions a year, day or province the question names),
     "other_sector" (the best match is another ministry's rule for its own staff),
     "scope_only" (a figure asked, only a scope or definitions article found), "other_school"
     (the best passage is about another school level than the one asked), "other_allowance"

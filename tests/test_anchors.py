@@ -22,6 +22,17 @@ def test_years_dates_and_school_years_are_anchors() -> None:
     assert keys("nam hoc 2025-2026 nghi he tu thang may") == ["2025", "2026"]
 
 
+def test_a_day_named_without_its_year_is_an_anchor_even_for_a_national_text() -> None:
+    assert keys("ngày 20/11 giáo viên có được nghỉ làm không") == ["20/11"]
+    assert keys("giao vien duoc nhan qua phu huynh ngay 20 thang 11 khong") == ["20/11"]
+    assert keys("hội đồng cần 2/3 thành viên đồng ý") == []  # a fraction
+    assert keys("hạn nộp hồ sơ ngày 5/12/2026") == ["2026"]  # the year decides
+    asked = "ngày 20/11 giáo viên có được nghỉ không"
+    assert [a.shown for a in unmet(asked, "nhà giáo được nghỉ lễ, tết", True)] == ["ngày 20/11"]
+    assert unmet(asked, "Ngày 20 tháng 11 là ngày Nhà giáo Việt Nam", True) == []
+    assert unmet(asked, "Từ 20-11-2025 đến hết năm", True) == []
+
+
 def test_document_numbers_and_birth_years_are_not_anchors() -> None:
     assert keys("Nghị định 182/2026/NĐ-CP quy định gì") == []
     assert keys("giáo viên sinh năm 1970 được nghỉ hưu khi nào") == []

@@ -159,6 +159,10 @@ class _Unit:
     carried: str = ""
     """The lead-in of a điểm opening its passage when the khoản began in the passage before
     ("8. Mức phụ cấp ưu đãi 60% ... các trường hợp sau:" for "b) Nhà giáo ... khu vực II")."""
+    opening: tuple[int, int] | None = None
+    """For a later sentence of a long khoản or điểm, its first sentence, which names
+    what the rest is about ("3. Đình chỉ học tập có thời hạn đối với sinh viên ..." for "Thời
+    hạn đình chỉ ... nhưng không quá 12 tháng")."""
 
 
 def units(text: str) -> list[tuple[int, int, str]]:
@@ -267,6 +271,8 @@ def _score_units(
         if unit.carried:
             lead_words += _folded_words(unit.carried)
         heading = _folded_words(unit.chunk.context) if unit.chunk.context else []
+        if unit.opening:
+            heading += _folded_words(unit.chunk.text[unit.opening[0] : unit.opening[1]])
         own = {*words, *lead_words} | _bigrams(words) | _bigrams(lead_words)
         inherited = set(heading) | _bigrams(heading)
         for key in _referred(unit, text):
@@ -466,12 +472,19 @@ def span_candidates(chunks: Sequence[Chunk]) -> list[_Unit]:
         spans = units(chunk.text)
         previous = by_id.get(chunk.chunk_id - 1)
         carried = _open_lead(previous) if previous and _continues(previous, chunk) else ""
+        opening: tuple[int, int] | None = None
         for i, (a, b, level) in enumerate(spans):
             lead = _lead_of(chunk.text, spans, i)
             if level == "khoản" or _CLAUSE_START.match(chunk.text[a:b]):
                 carried = ""
             own_lead = lead is None and level == "điểm"
-            candidates.append(_Unit(chunk, a, b, lead, level, carried if own_lead else ""))
+            same_block = i > 0 and "\n" not in chunk.text[spans[i - 1][1] : a]
+            if not same_block:  # a khoản or điểm split into sentences, not a news paragraph
+                opening = (a, b) if level != "câu" else None
+            candidates.append(
+                _Unit(chunk, a, b, lead, level, carried if own_lead else "",
+                      opening if same_block and opening != (a, b) else None)
+            )
     return candidates
 
 

@@ -353,3 +353,26 @@ def test_a_clause_referring_to_another_khoan_takes_its_topic() -> None:
     span = choose_span("trúng tuyển rồi đi nghĩa vụ quân sự thì được bảo lưu tối đa bao lâu",
                        [chunk], lambda t: 1.0)
     assert span is not None and "36 tháng" in span.text, span
+
+
+def test_a_later_sentence_of_a_long_khoan_keeps_what_its_first_names() -> None:
+    # Over the unit length, a khoản is split into sentences: the one stating "12 tháng" does
+    # not name the sanction it bounds, its first sentence does.
+    long_clause = (
+        "3. Đình chỉ học tập có thời hạn đối với sinh viên đã bị xử lý kỷ luật bằng hình thức "
+        "cảnh cáo mà tái phạm hoặc có hành vi vi phạm lần đầu với mức độ 3 được quy định tại "
+        "điểm c khoản 2 Điều 20 Thông tư này. Thời hạn do người đứng đầu nhà trường quyết định "
+        "căn cứ vào tính chất, mức độ, hậu quả của hành vi vi phạm và thái độ của người vi "
+        "phạm và hoàn cảnh cụ thể của từng vụ việc, nhưng không quá 12 tháng (hoặc 01 năm học) kể "
+        "từ ngày có quyết định."
+    )
+    text = (
+        f"{long_clause}\n\n4. Buộc thôi học đối với sinh viên đã bị xử lý kỷ luật bằng hình "
+        "thức đình chỉ học tập có thời hạn mà tái phạm."
+    )
+    assert len(long_clause) > 420
+    chunk = Chunk(1, "tt40.md", text, "Điều 22", 0, len(text))
+    rare = {"dinh", "chi", "dinh_chi"}  # as in the collection: "đình chỉ" is the rare term
+    span = choose_span("sinh viên bị đình chỉ học tối đa bao lâu", [chunk],
+                       lambda t: 4.0 if t in rare else 1.0)
+    assert span is not None and "không quá 12 tháng" in span.text, span

@@ -62,6 +62,10 @@ _FIGURE_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"tien|dong|luong|phi"), re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn)")),
 )
 _ANY_FIGURE = re.compile(r"\d")
+# "công thức tính tiền phụ cấp", "cách tính": the clause with the formula ("Mức lương cơ sở x
+# Mức phụ cấp ..."), not the one announcing it ("... được tính như sau:").
+_ASKS_FORMULA = re.compile(r"\b(cong thuc|cach tinh)\b")
+_FORMULA = re.compile(r"\S\s+[x×*=]\s+\S")
 # A transitional provision speaks of cases before the text took effect ("Viên chức được tuyển
 # dụng trước ngày 01 tháng 7 năm 2020 ...", "... đến ngày Thông tư này có hiệu lực thi hành"):
 # it answers a question about those cases only.
@@ -241,7 +245,9 @@ class QueryTerms:
         self.asks_transition = bool(_ASKS_TRANSITION.search(folded))
         self.amounts = stated_amounts(fold(question))
         counted = _COUNTED.search(folded)
-        if counted and counted.group(2) not in _NOT_A_UNIT:  # "bao nhieu phut" -> "180 phút"
+        if _ASKS_FORMULA.search(folded):
+            self.figure = _FORMULA
+        elif counted and counted.group(2) not in _NOT_A_UNIT:  # "bao nhieu phut" -> "180 phút"
             unit = _SAME_COUNT.get(counted.group(2), re.escape(counted.group(2)))
             self.figure = _Folded(rf"\d[\d.,]*\s*(?:\([^)]{{1,20}}\)\s*)?{unit}\b")
         elif self.asks_figure:

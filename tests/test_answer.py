@@ -376,3 +376,14 @@ def test_a_later_sentence_of_a_long_khoan_keeps_what_its_first_names() -> None:
     span = choose_span("sinh viên bị đình chỉ học tối đa bao lâu", [chunk],
                        lambda t: 4.0 if t in rare else 1.0)
     assert span is not None and "không quá 12 tháng" in span.text, span
+
+
+def test_a_formula_asked_is_answered_by_the_formula() -> None:
+    text = (
+        "Mức tiền phụ cấp ưu đãi theo nghề hằng tháng đối với nhà giáo được tính như sau:\n\n"
+        "Mức tiền phụ cấp ưu đãi theo nghề hằng tháng = Hệ số lương hiện hưởng x Mức lương cơ "
+        "sở x Mức phụ cấp ưu đãi nghề"
+    )
+    for question in ("cong thuc tinh tien phu cap uu dai hang thang cua giao vien",
+                     "cách tính tiền phụ cấp ưu đãi hằng tháng của nhà giáo"):
+        assert "Mức lương cơ sở x" in bold(question, text), question

@@ -64,6 +64,8 @@ def _facets(text: str, asked: bool) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for facet, values in FACETS.items():
         hits = {v for v, patterns in values.items() if _compiled(patterns[side]).search(folded)}
+        if facet == "level" and not asked and _GENERAL_SCHOOL.search(folded):
+            hits.add("pho_thong")
         if hits:
             found[facet] = hits
     return found
@@ -74,11 +76,18 @@ def _facets(text: str, asked: bool) -> dict[str, set[str]]:
 _GENERAL = {"role": {"vien_chuc"}}
 
 
+# General education ("cơ sở giáo dục phổ thông", not "trung học phổ thông") holds for each of
+# its levels: a rule for it answers a question about tiểu học or THCS.
+_GENERAL_SCHOOL = re.compile(r"(?<!trung hoc )(?<!\w)pho thong(?!\w)")
+
+
 def agreement(asked: dict[str, set[str]], stated: dict[str, set[str]]) -> tuple[int, int]:
     """(facets the text states as asked, facets it states only with other values)."""
     match = conflict = 0
     for facet, wanted in asked.items():
         values = stated.get(facet)
+        if facet == "level" and values and "pho_thong" in values:
+            values = values | {"tieu_hoc", "thcs", "thpt"}
         if not values or values <= _GENERAL.get(facet, set()):
             continue
         if values & wanted:

@@ -66,3 +66,11 @@ def test_an_allowance_asked_is_not_answered_by_anothers_clause() -> None:
     assert not other_allowance("phụ cấp đứng lớp vùng khó khăn bao nhiêu", rate)
     assert not other_allowance("giáo viên vùng khó khăn được phụ cấp bao nhiêu", rate)
     assert not other_allowance("phụ cấp thâm niên tính thế nào", "Nhà giáo được hưởng 5% lương")
+
+
+def test_a_rule_for_general_education_holds_for_each_of_its_levels() -> None:
+    question = "người thỉnh giảng dạy ở trường tiểu học, THCS thì gọi là gì"
+    clause = "Nhà giáo thỉnh giảng tại cơ sở giáo dục phổ thông gọi là giáo viên thỉnh giảng."
+    assert agree(question, clause) == (1, 0)  # the level; the question names no role
+    # "trung học phổ thông" is one level, not general education.
+    assert agree("giáo viên THCS", "giáo viên trường trung học phổ thông") == (1, 1)

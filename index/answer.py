@@ -57,7 +57,9 @@ _FIGURE_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"\bnam\b"), re.compile(r"\d+\s*năm")),
     (re.compile(r"\btiet\b"), re.compile(r"\d+\s*tiết")),
     (re.compile(r"\bgio\b"), re.compile(r"\d+\s*giờ")),
-    (re.compile(r"\bdiem\b"), re.compile(r"\d+(?:[,.]\d+)?\s*điểm")),
+    # a mark is often written bare: "điểm trung bình ... từ 8,5 trở lên"
+    (re.compile(r"\bdiem\b"),
+     re.compile(r"\d+(?:[,.]\d+)?\s*điểm|(?<![\d.,])\d{1,2},\d{1,2}(?![\d.,])")),
     (re.compile(r"\btuoi\b"), re.compile(r"\d+\s*tuổi")),
     (re.compile(r"tien|dong|luong|phi"), re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn)")),
 )

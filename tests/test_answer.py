@@ -387,3 +387,12 @@ def test_a_formula_asked_is_answered_by_the_formula() -> None:
     for question in ("cong thuc tinh tien phu cap uu dai hang thang cua giao vien",
                      "cách tính tiền phụ cấp ưu đãi hằng tháng của nhà giáo"):
         assert "Mức lương cơ sở x" in bold(question, text), question
+
+
+def test_a_mark_asked_is_found_written_bare() -> None:
+    text = (
+        "a) Học sinh trường chuyên được xét học bổng theo điểm, do Hiệu trưởng xác định.\n\n"
+        "b) Mức cần đạt: trung bình môn chuyên của học kỳ từ 8,5 trở lên."
+    )
+    question = "HS trường chuyên cần điểm môn chuyên bao nhiêu để được học bổng khuyến khích"
+    assert "8,5" in bold(question, text)

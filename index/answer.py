@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from index.chunking import article_of
-from index.docnumbers import number_key
+from index.docnumbers import number_key, without_references
 from index.facets import agreement, question_facets, text_facets
 from index.lexicon import QUESTION_WORDS, expand
 from index.models import Answer, Chunk, Hit, SearchResult, Span
@@ -223,8 +223,12 @@ class QueryTerms:
     """The question's content syllables and bigrams (folded), with global weights."""
 
     def __init__(self, question: str, idf: Callable[[str], float]) -> None:
-        typed = [fold(w) for w in syllables(question)]
-        extra = [fold(w) for w in syllables(expand(question))]
+        # The number names the document, not the clause ("nghị định 66/2026 thay thế ...").
+        asked = without_references(question)
+        if all(fold(w) in QUESTION_WORDS for w in syllables(asked)):
+            asked = question  # "nghị quyết 29-NQ/TW": nothing else to go by
+        typed = [fold(w) for w in syllables(asked)]
+        extra = [fold(w) for w in syllables(expand(asked))]
         content = [w for w in typed if w not in QUESTION_WORDS]
         self.weights: dict[str, float] = {}
         for w in content:

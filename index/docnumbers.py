@@ -161,6 +161,21 @@ def parse_reference(text: str) -> list[NumberRef]:
     "66/2026", "nđ 66/2026/NĐ-CP", "/vanban 66/2026". A bare number without a type word, code
     or year ("2026", "5") is not a reference.
     """
+    return _references(text)[0]
+
+
+def without_references(text: str) -> str:
+    """The folded text with the document references it names blanked out: what a question
+    asks of a document ("nghi dinh 66/2026 thay the nghi dinh nao" -> "... thay the nghi dinh
+    nao"), since every passage of that document is about its number."""
+    folded, spans = _references(text)[1:]
+    for start, end in sorted(spans, reverse=True):
+        folded = folded[:start] + " " + folded[end:]
+    return folded
+
+
+def _references(text: str) -> tuple[list[NumberRef], str, list[tuple[int, int]]]:
+    """The references, the folded text they were read in and their spans in it."""
     folded = fold(text)
     folded = re.sub(r"^\s*/\w+(?:@\w+)?", " ", folded)
     taken: list[tuple[int, int]] = []
@@ -198,7 +213,7 @@ def parse_reference(text: str) -> list[NumberRef]:
     for _, ref in found:
         if ref not in out:
             out.append(ref)
-    return out
+    return out, folded, taken
 
 
 def parse_number(number: str) -> NumberRef | None:

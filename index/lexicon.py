@@ -98,7 +98,7 @@ QUESTION_WORDS = frozenset(
     fold(w)
     for w in (
         "bao nhiêu mấy gì nào sao đâu ai không có được phải là thì mà ạ nhỉ nhé vậy hả "
-        "hỏi cho em anh chị thầy cô mình tôi khi thế như nào ra sao nhiêu bao phần trăm lâu"
+        "hỏi cho em anh chị cô mình tôi khi thế như nào ra sao nhiêu bao phần trăm lâu"
     ).split()
 )
 

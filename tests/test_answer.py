@@ -396,3 +396,15 @@ def test_a_mark_asked_is_found_written_bare() -> None:
     )
     question = "HS trường chuyên cần điểm môn chuyên bao nhiêu để được học bổng khuyến khích"
     assert "8,5" in bold(question, text)
+
+
+def test_the_number_asked_about_does_not_pick_the_clause() -> None:
+    text = (
+        "1. Nghị định này có hiệu lực thi hành từ ngày 15 tháng 3 năm 2026.\n\n"
+        "2. Nghị định này thay thế Nghị định số 84/2020/NĐ-CP ngày 17 tháng 7 năm 2020.\n\n"
+        "3. Các mẫu biểu kèm theo Nghị định 66/2026/NĐ-CP."
+    )
+    # "thay" (replace) is no form of address ("thầy"), and "66/2026" names the document.
+    for question in ("nghi dinh 66/2026 thay the nghi dinh nao",
+                     "Nghị định 66/2026/NĐ-CP thay thế nghị định nào"):
+        assert "84/2020" in bold(question, text), question

@@ -49,6 +49,12 @@ _QUESTION_YEAR = re.compile(
     rf"(?<![\w/])(?:\d{{1,2}}/){{0,2}}({_YEAR})(?![\w/])"
 )
 _BIRTH = re.compile(r"sinh(?: nam| vao nam)?\s*$")
+# A law's name with its year ("Bộ luật Hình sự năm 2017", "Luật Giáo dục 2019") names the
+# law, like a document number, and says nothing of which year the question is about.
+_LAW_NAME = re.compile(
+    r"\b(?:bo )?luat(?: (?!(?:co|tu|duoc|hieu|luc|ap|dung|ban|hanh|tu|den|vao|trong)\b)[a-z]+)"
+    r"{1,4}(?: nam)?\s*$"
+)
 # A day of the year without its year ("ngày 20/11", "ngay 20 thang 11"): a day the question is
 # about (Teachers' Day, a deadline), after "ngày" so that "2/3 thành viên" stays a fraction.
 _QUESTION_DAY = re.compile(r"\bngay\s+(\d{1,2})\s*(?:/|-|\bthang\s+)(\d{1,2})(?![\d/-])")
@@ -85,7 +91,7 @@ def question_anchors(question: str) -> list[Anchor]:
     found: dict[str, Anchor] = {}
     for match in _QUESTION_YEAR.finditer(question):
         before = _place_key(question[: match.start()])
-        if _BIRTH.search(before):
+        if _BIRTH.search(before) or _LAW_NAME.search(before):
             continue
         year = match.group(1)
         found.setdefault(year, Anchor(year, f"năm {year}"))

@@ -35,6 +35,10 @@ def test_a_day_named_without_its_year_is_an_anchor_even_for_a_national_text() ->
 
 def test_document_numbers_and_birth_years_are_not_anchors() -> None:
     assert keys("Nghị định 182/2026/NĐ-CP quy định gì") == []
+    # A law's name with its year names the law.
+    assert keys("Theo Bộ luật Hình sự năm 2017, hình phạt là gì?") == []
+    assert keys("Luật Giáo dục 2019 quy định học phí năm 2027 thế nào") == ["2027"]
+    assert keys("luật nhà giáo có hiệu lực năm 2026 không") == ["2026"]
     assert keys("giáo viên sinh năm 1970 được nghỉ hưu khi nào") == []
     assert keys("giáo viên có 15 năm công tác, hệ số 2,34") == []
 

@@ -36,6 +36,7 @@ from index.snapshot import Snapshot, load_verified
 from index.sources import names_other_sector
 from index.store import IndexCorrupt, IndexMismatch, IndexMissing
 from index.textnorm import fold, has_tone_marks, normalize_line, syllables, tokens
+from index.topics import unheld
 
 logger = logging.getLogger(__name__)
 
@@ -450,12 +451,12 @@ class Engine:
         # A question naming a document by its number is answered by that document, whatever
         # year it carries and whichever article it finds.
         if not parse_reference(result.query):
-            missing = self._unmet_anchors(result.query, answer.passages[0])
+            topics = tuple(unheld(result.query, state.held_topics()))
+            missing = topics or self._unmet_anchors(result.query, answer.passages[0])
             if missing:
-                declined = replace(result, abstained=True, reason="unmet_anchor")
-                return Answer(
-                    result.query, (), (), True, "unmet_anchor", declined, missing=missing
-                )
+                reason = "unheld_topic" if topics else "unmet_anchor"
+                declined = replace(result, abstained=True, reason=reason)
+                return Answer(result.query, (), (), True, reason, declined, missing=missing)
             if self._scope_only(result.query, answer):
                 declined = replace(result, abstained=True, reason="scope_only")
                 return Answer(result.query, (), (), True, "scope_only", declined)

@@ -18,6 +18,7 @@ from index.references import replaced_passages
 from index.sources import mark_compilations, other_sector, sources_by_number
 from index.textnorm import fold
 from index.tones import ToneRestorer
+from index.topics import held_topics
 from index.vectors import VectorIndex
 
 MAX_CACHED_ACCESS = 64
@@ -94,6 +95,17 @@ class Snapshot:
     """What each access seen so far may read in this build (see :meth:`readable_for`)."""
     spans: SpanVectors | None = None
     """Vectors of the passages' candidate bold spans (None in a build without vectors)."""
+    topics: frozenset[str] | None = None
+    """The named topics some passage holds (see :meth:`held_topics`)."""
+
+    def held_topics(self) -> frozenset[str]:
+        """The topics of :mod:`index.topics` some served passage names (found on first use:
+        a pass over every passage's text)."""
+        if self.topics is None:
+            self.topics = held_topics(
+                c.text for pos, c in enumerate(self.chunks) if pos not in self.hidden
+            )
+        return self.topics
 
     def readable_for(self, access: Access) -> Readable:
         """The readable documents and positions of this build for an access (cached)."""

@@ -1,0 +1,65 @@
+"""Topics staff name in a word of their own, and whether the collection holds any text on them.
+
+"Điểm chuẩn vào lớp 10", "lương tối thiểu vùng", "giáo viên có được dạy thêm không": near the
+texts in words, nowhere in them in substance. When no passage of the collection names the
+topic a question names, nothing in it answers the question, however many other words a
+passage shares with it, and quoting one with its source line misleads. The engine declines
+such answers and says what it found nothing about (like the years and provinces of
+:mod:`index.anchors`); once a document on the topic is added, the topic is held and the
+question is answered as any other.
+
+Matching is on folded text (no tone marks). A topic is held when any passage names it in the
+same words; the list holds what teachers ask about by a fixed name, not every word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from index.textnorm import fold
+
+# Folded pattern -> how a reply names the topic. "dạy thêm giờ" (teaching extra hours, paid
+# overtime) is another thing than "dạy thêm" (private tutoring).
+TOPICS: dict[str, str] = {
+    r"diem chuan": "điểm chuẩn",
+    r"(?:luong )?toi thieu vung": "lương tối thiểu vùng",
+    r"day them(?! gio)": "dạy thêm",
+    r"thuong tet": "thưởng Tết",
+    r"lich nghi tet": "lịch nghỉ Tết",
+    r"(?:thi|tuyen sinh|xet tuyen) (?:vao )?lop 10": "tuyển sinh lớp 10",
+    r"(?:thi|tuyen sinh|xet tuyen) (?:vao )?lop 6": "tuyển sinh lớp 6",
+    r"(?:thi|tuyen sinh|xet tuyen) (?:vao )?lop 1": "tuyển sinh lớp 1",
+    r"(?:dinh muc|so) tiet(?: day)? (?:toi da|toi thieu|mot tuan|moi tuan|trong tuan)": (
+        "định mức tiết dạy"
+    ),
+    r"tiet ?/ ?tuan|tiet (?:mot|moi) tuan": "số tiết mỗi tuần",
+    r"quy lop|quy phu huynh|quy hoi cha me": "quỹ lớp, quỹ phụ huynh",
+    r"xe dua don": "xe đưa đón học sinh",
+    r"dong phuc": "đồng phục",
+    r"hanh kiem": "hạnh kiểm",
+    r"lam thu": "lạm thu",
+    r"sach giao khoa": "sách giáo khoa",
+    r"bao luc hoc duong": "bạo lực học đường",
+    r"hoc sinh gioi": "học sinh giỏi",
+    r"thang hang": "thăng hạng",
+    r"thai san": "thai sản",
+}
+_PATTERNS = {key: re.compile(rf"(?<!\w)(?:{key})(?!\w)") for key in TOPICS}
+
+
+def named_topics(text: str) -> list[str]:
+    """The topics (keys of :data:`TOPICS`) a text names, in the list's order."""
+    folded = " ".join(fold(text).split())
+    return [key for key, pattern in _PATTERNS.items() if pattern.search(folded)]
+
+
+def held_topics(texts: Iterable[str]) -> frozenset[str]:
+    """The topics any of these passage texts names."""
+    joined = " ".join(fold(" ".join(t.split())) for t in texts)
+    return frozenset(key for key, pattern in _PATTERNS.items() if pattern.search(joined))
+
+
+def unheld(question: str, held: frozenset[str]) -> list[str]:
+    """How a reply names the topics a question names that no passage does."""
+    return [TOPICS[key] for key in named_topics(question) if key not in held]

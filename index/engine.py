@@ -451,7 +451,7 @@ class Engine:
         # A question naming a document by its number is answered by that document, whatever
         # year it carries and whichever article it finds.
         if not parse_reference(result.query):
-            topics = tuple(unheld(result.query, state.held_topics()))
+            topics = tuple(unheld(result.query, state.topics))
             missing = topics or self._unmet_anchors(result.query, answer.passages[0])
             if missing:
                 reason = "unheld_topic" if topics else "unmet_anchor"

@@ -33,7 +33,7 @@ TOPICS: dict[str, str] = {
     r"(?:dinh muc|so) tiet(?: day)? (?:toi da|toi thieu|mot tuan|moi tuan|trong tuan)": (
         "định mức tiết dạy"
     ),
-    r"tiet ?/ ?tuan|tiet (?:mot|moi) tuan": "số tiết mỗi tuần",
+    r"tiet ?/ ?tuan|tiet (?:mot|moi) tuan|(?:mot|moi) tuan(?: \w+){0,7} tiet": "số tiết mỗi tuần",
     r"quy lop|quy phu huynh|quy hoi cha me": "quỹ lớp, quỹ phụ huynh",
     r"xe dua don": "xe đưa đón học sinh",
     r"dong phuc": "đồng phục",

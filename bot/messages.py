@@ -66,6 +66,10 @@ NO_ANSWER_ABOUT = (
     "Không tìm thấy văn bản nào về {about} trả lời được câu hỏi này.\n"
     "Bạn thử hỏi lại không kèm {about} để xem quy định chung, hoặc tra theo số hiệu bằng /vanban."
 )
+NO_ANSWER_TOPIC = (
+    "Bộ sưu tập chưa có văn bản nào về {about}, nên không trả lời được câu hỏi này.\n"
+    "Nếu cần, đề nghị quản trị viên bổ sung văn bản về chủ đề này."
+)
 ANSWER_HEADER = "📌 <b>Đoạn trả lời sát nhất</b>"
 UNCERTAIN_HEADER = (
     "⚠️ <b>Chưa chắc có văn bản nào trả lời đúng câu hỏi này.</b> "

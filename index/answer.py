@@ -32,6 +32,9 @@ _CLAUSE_START = re.compile(r"^\s*(\d{1,2})\.\s")
 _NUMBERING = re.compile(r"(?:^|(?<=\s))\d{1,2}\.(?=\s)")
 _POINT_START = re.compile(r"^\s*([a-zđ])\)\s")
 _HEADING = re.compile(r"^\s*(?:#+\s|Điều\s+\d|Chương\s|Mục\s+\d)", re.IGNORECASE)
+# A compilation's note of where an article comes from ("(Điều 1 Nghị định số 116/2020/NĐ-CP,
+# có hiệu lực ...)"): the citation, the answer only to "văn bản nào quy định ...".
+_SOURCE_NOTE = re.compile(r"^\s*\(Điều\s+\d+\w*\s+[^()]{0,80}?\bsố\s+\d", re.IGNORECASE)
 _LONG_UNIT = 420
 
 # What kind of figure a question asks for, and how a clause states it.
@@ -75,6 +78,10 @@ _TRANSITIONAL = re.compile(
     r"(?:trước|đến)\s+ngày\s+(?:Nghị định|Thông tư|Luật|Quyết định|Nghị quyết)\s+này\s+có"
     r"\s+hiệu\s+lực|trước\s+ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}",
     re.IGNORECASE,
+)
+_ASKS_DOCUMENT = re.compile(
+    r"\b(?:van ban|nghi dinh|thong tu|luat|quyet dinh|nghi quyet|chi thi|cong van) nao\b"
+    r"|\bquy dinh (?:o|tai) dau\b|\bso hieu\b"
 )
 _YES_NO = re.compile(r"\bkhong(?:\s+(?:a|nhi|nhe|vay|ha))?\s*$|\bhay khong\b|\bco phai\b")
 _ASKS_TRANSITION = re.compile(
@@ -139,6 +146,7 @@ TIER_BONUS = 1.0
 FACET_BONUS = 0.35
 CONFLICT_FACTOR = 0.5
 HEADING_FACTOR = 0.4
+SOURCE_NOTE_FACTOR = 0.1
 TOP_HIT_BONUS = 1.0
 TITLE_FACTOR = 0.5
 TITLE_SYLLABLES = 14
@@ -249,6 +257,7 @@ class QueryTerms:
         self.figure: re.Pattern[str] | _Folded | None = None
         self.asks_figure = bool(_ASKS_FIGURE.search(folded))
         self.asks_transition = bool(_ASKS_TRANSITION.search(folded))
+        self.asks_document = bool(_ASKS_DOCUMENT.search(fold(question)))
         self.amounts = stated_amounts(fold(question))
         counted = _COUNTED.search(folded)
         if _ASKS_FORMULA.search(folded):
@@ -315,7 +324,9 @@ def _score_units(
         score *= (1 + FACET_BONUS * match) * CONFLICT_FACTOR**conflict
         if unit.chunk.chunk_id == preferred and not conflict:
             score *= 1 + TOP_HIT_BONUS
-        if _HEADING.match(text):
+        if _SOURCE_NOTE.match(text) and not terms.asks_document:
+            score *= SOURCE_NOTE_FACTOR
+        elif _HEADING.match(text):
             score *= HEADING_FACTOR
         elif text.rstrip().endswith(":"):  # a lead-in alone states nothing; its điểm do
             score *= LEAD_IN_FACTOR

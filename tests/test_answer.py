@@ -408,3 +408,16 @@ def test_the_number_asked_about_does_not_pick_the_clause() -> None:
     for question in ("nghi dinh 66/2026 thay the nghi dinh nao",
                      "Nghị định 66/2026/NĐ-CP thay thế nghị định nào"):
         assert "84/2020" in bold(question, text), question
+
+
+def test_a_compilations_source_note_is_bold_only_for_which_document() -> None:
+    text = (
+        "(Điều 1 Nghị định số 116/2020/NĐ-CP quy định về chính sách hỗ trợ tiền đóng học phí, "
+        "chi phí sinh hoạt đối với sinh viên sư phạm, có hiệu lực thi hành kể từ ngày "
+        "10/11/2020)\n\n"
+        "Người học văn bằng thứ 2 được hỗ trợ nếu văn bằng thứ 1 đạt loại giỏi."
+    )
+    asked = "sinh viên sư phạm học văn bằng 2 có được hỗ trợ học phí và chi phí sinh hoạt không"
+    assert bold(asked, text).startswith("Người học văn bằng thứ 2")
+    which = "văn bản nào quy định hỗ trợ học phí, chi phí sinh hoạt cho sinh viên sư phạm"
+    assert bold(which, text).startswith("(Điều 1 Nghị định số 116/2020")

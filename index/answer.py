@@ -473,7 +473,8 @@ def _stated_pairs(words: list[str]) -> tuple[set[str], set[str]]:
     negated: set[str] = set()
     for i in range(len(words) - 1):
         a, b = words[i], words[i + 1]
-        if a in QUESTION_WORDS or b in QUESTION_WORDS:
+        # "không được tính" states a rule: "được" counts there, as nowhere else
+        if (a in QUESTION_WORDS and a != "duoc") or b in QUESTION_WORDS:
             continue
         (negated if i > 0 and words[i - 1] == "khong" else plain).add(f"{a}_{b}")
     return plain, negated

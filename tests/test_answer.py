@@ -421,3 +421,14 @@ def test_a_compilations_source_note_is_bold_only_for_which_document() -> None:
     assert bold(asked, text).startswith("Người học văn bằng thứ 2")
     which = "văn bản nào quy định hỗ trợ học phí, chi phí sinh hoạt cho sinh viên sư phạm"
     assert bold(which, text).startswith("(Điều 1 Nghị định số 116/2020")
+
+
+def test_a_rule_negated_with_duoc_is_another_case() -> None:
+    text = (
+        "Trường hợp người tập sự nghỉ ốm đau dưới 14 ngày mà được người đứng đầu đồng ý thì "
+        "thời gian nghỉ được tính vào thời gian tập sự.\n\n"
+        "3. Thời gian sau không được tính vào thời gian tập sự: thời gian nghỉ ốm đau từ 14 "
+        "ngày trở lên."
+    )
+    question = "GV đang tập sự mà nghỉ ốm bao nhiêu ngày thì không được tính vào thời gian tập sự"
+    assert "từ 14 ngày trở lên" in bold(question, text)

@@ -166,8 +166,9 @@ _ALLOWANCES = {
     "dac_thu": r"dac thu",
     "lau_nam": r"lau nam|cong tac lau nam",
 }
+# The kind right after "phụ cấp": "mức phụ cấp ở khu vực II" asks the ưu đãi rate of an area.
 _ALLOWANCE = re.compile(
-    r"(?<!\w)phu cap (?:\w+ )?(" + "|".join(f"(?:{p})" for p in _ALLOWANCES.values()) + r")(?!\w)"
+    r"(?<!\w)phu cap (" + "|".join(f"(?:{p})" for p in _ALLOWANCES.values()) + r")(?!\w)"
 )
 
 

@@ -66,6 +66,7 @@ def test_an_allowance_asked_is_not_answered_by_anothers_clause() -> None:
     assert not other_allowance("phụ cấp đứng lớp vùng khó khăn bao nhiêu", rate)
     assert not other_allowance("giáo viên vùng khó khăn được phụ cấp bao nhiêu", rate)
     assert not other_allowance("phụ cấp thâm niên tính thế nào", "Nhà giáo được hưởng 5% lương")
+    assert not other_allowance("mức phụ cấp ở khu vực II là bao nhiêu", rate)
 
 
 def test_a_rule_for_general_education_holds_for_each_of_its_levels() -> None:

@@ -32,10 +32,11 @@ TOPICS: dict[str, str] = {
     r"(?:thi|tuyen sinh|xet tuyen) (?:vao )?lop 10": "tuyển sinh lớp 10",
     r"(?:thi|tuyen sinh|xet tuyen) (?:vao )?lop 6": "tuyển sinh lớp 6",
     r"(?:thi|tuyen sinh|xet tuyen) (?:vao )?lop 1": "tuyển sinh lớp 1",
-    r"(?:dinh muc|so) tiet(?: day)? (?:toi da|toi thieu|mot tuan|moi tuan|trong tuan)": (
-        "định mức tiết dạy"
+    r"dinh muc tiet(?: day)?|so tiet(?: day)? (?:toi da|toi thieu)": "định mức tiết dạy",
+    r"tiet ?/ ?tuan|tiet (?:mot|moi|1) tuan|(?:mot|moi|1) tuan(?: \w+){0,7} tiet": (
+        "số tiết mỗi tuần"
     ),
-    r"tiet ?/ ?tuan|tiet (?:mot|moi) tuan|(?:mot|moi) tuan(?: \w+){0,7} tiet": "số tiết mỗi tuần",
+    r"chuan quoc gia muc(?: do)? (?:1|2|3|i|ii|iii)": "trường đạt chuẩn quốc gia mức độ 1, 2",
     r"quy lop|quy phu huynh|quy hoi cha me": "quỹ lớp, quỹ phụ huynh",
     r"xe dua don": "xe đưa đón học sinh",
 }

@@ -15,9 +15,10 @@ from tests.conftest import make_settings
 def test_topics_are_named_with_or_without_tone_marks() -> None:
     assert named_topics("điểm chuẩn vào lớp 10 năm 2026") == ["diem chuan"]
     assert named_topics("luong toi thieu vung hien nay") == ["(?:luong )?toi thieu vung"]
-    per_week = "tiet ?/ ?tuan|tiet (?:mot|moi) tuan|(?:mot|moi) tuan(?: \\w+){0,7} tiet"
+    per_week = "tiet ?/ ?tuan|tiet (?:mot|moi|1) tuan|(?:mot|moi|1) tuan(?: \\w+){0,7} tiet"
     assert named_topics("giáo viên THPT dạy bao nhiêu tiết một tuần") == [per_week]
     assert named_topics("gv cap 2 mot tuan phai day toi da bao nhieu tiet") == [per_week]
+    assert named_topics("giao vien thcs day toi da bao nhieu tiet 1 tuan") == [per_week]
     assert named_topics("giáo viên được phụ cấp bao nhiêu") == []
 
 

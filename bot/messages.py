@@ -59,7 +59,7 @@ QUESTION_TOO_LONG = (
 )
 NO_ANSWER = (
     "Không có văn bản nào trong bộ sưu tập trả lời được câu hỏi này.\n"
-    "Bạn thử diễn đạt lại (dùng từ ngữ trong văn bản, ví dụ “phụ cấp ưu đãi”, “định mức tiết dạy”) "
+    "Bạn thử diễn đạt lại (dùng từ ngữ trong văn bản, ví dụ “phụ cấp ưu đãi”, “chế độ tập sự”) "
     "hoặc tra theo số hiệu bằng /vanban."
 )
 NO_ANSWER_ABOUT = (

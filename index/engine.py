@@ -447,33 +447,39 @@ class Engine:
         )
         if answer.abstained:
             return answer
+        reason, missing = self._misleads(answer, state)
+        if reason is not None:
+            declined = replace(result, abstained=True, reason=reason)
+            return Answer(result.query, (), (), True, reason, declined, missing=missing)
         doubt = result.doubt
-        # A question naming a document by its number is answered by that document, whatever
-        # year it carries and whichever article it finds.
-        if not parse_reference(result.query):
-            topics = tuple(unheld(result.query, state.topics))
-            missing = topics or self._unmet_anchors(result.query, answer.passages[0])
-            if missing:
-                reason = "unheld_topic" if topics else "unmet_anchor"
-                declined = replace(result, abstained=True, reason=reason)
-                return Answer(result.query, (), (), True, reason, declined, missing=missing)
-            if self._scope_only(result.query, answer):
-                declined = replace(result, abstained=True, reason="scope_only")
-                return Answer(result.query, (), (), True, "scope_only", declined)
-            first = answer.passages[0]
-            passage = f"{first.chunk.context}\n{first.chunk.text}"
-            if other_school(result.query, passage, first.doc.title):
-                declined = replace(result, abstained=True, reason="other_school")
-                return Answer(result.query, (), (), True, "other_school", declined)
-            if other_allowance(result.query, passage):
-                declined = replace(result, abstained=True, reason="other_allowance")
-                return Answer(result.query, (), (), True, "other_allowance", declined)
-        if self._no_clause_means_it(answer):
-            declined = replace(result, abstained=True, reason="low_confidence")
-            return Answer(result.query, (), (), True, "low_confidence", declined)
         if doubt is not None and doubt >= self.settings.retrieval.doubt_probability:
             answer = replace(answer, uncertain=True)
         return answer
+
+    def _misleads(self, answer: Answer, state: Snapshot) -> tuple[str | None, tuple[str, ...]]:
+        """Why the first message would mislead, if it would: the reason to decline, and the
+        topics, years, days or provinces the reply says nothing was found about."""
+        question = answer.query
+        # A question naming a document by its number is answered by that document, whatever
+        # year it carries and whichever article it finds.
+        if not parse_reference(question):
+            topics = tuple(unheld(question, state.topics))
+            if topics:
+                return "unheld_topic", topics
+            missing = self._unmet_anchors(question, answer.passages[0])
+            if missing:
+                return "unmet_anchor", missing
+            if self._scope_only(question, answer):
+                return "scope_only", ()
+            first = answer.passages[0]
+            passage = f"{first.chunk.context}\n{first.chunk.text}"
+            if other_school(question, passage, first.doc.title):
+                return "other_school", ()
+            if other_allowance(question, passage):
+                return "other_allowance", ()
+        if self._no_clause_means_it(answer):
+            return "low_confidence", ()
+        return None, ()
 
     def _scope_only(self, question: str, answer: Answer) -> bool:
         """True when a question asking a figure (how much, how long, when) is best answered by

@@ -65,7 +65,7 @@ def _facets(text: str, asked: bool) -> dict[str, set[str]]:
     for facet, values in FACETS.items():
         hits = {v for v, patterns in values.items() if _compiled(patterns[side]).search(folded)}
         if facet == "level" and not asked and _GENERAL_SCHOOL.search(folded):
-            hits.add("pho_thong")
+            hits.add(_GENERAL_EDUCATION)
         if hits:
             found[facet] = hits
     return found
@@ -79,6 +79,7 @@ _GENERAL = {"role": {"vien_chuc"}}
 # General education ("cơ sở giáo dục phổ thông", not "trung học phổ thông") holds for each of
 # its levels: a rule for it answers a question about tiểu học or THCS.
 _GENERAL_SCHOOL = re.compile(r"(?<!trung hoc )(?<!\w)pho thong(?!\w)")
+_GENERAL_EDUCATION = "pho_thong"
 
 
 def agreement(asked: dict[str, set[str]], stated: dict[str, set[str]]) -> tuple[int, int]:
@@ -86,7 +87,7 @@ def agreement(asked: dict[str, set[str]], stated: dict[str, set[str]]) -> tuple[
     match = conflict = 0
     for facet, wanted in asked.items():
         values = stated.get(facet)
-        if facet == "level" and values and "pho_thong" in values:
+        if facet == "level" and values and _GENERAL_EDUCATION in values:
             values = values | {"tieu_hoc", "thcs", "thpt"}
         if not values or values <= _GENERAL.get(facet, set()):
             continue
@@ -102,7 +103,6 @@ def agreement(asked: dict[str, set[str]], stated: dict[str, set[str]]) -> tuple[
 # stages: general education (any of its levels, or "phổ thông") against the rest, then the
 # levels themselves. A text's pupils and its university words count as its levels.
 _SCHOOL_LEVELS = frozenset({"mam_non", "tieu_hoc", "thcs", "thpt"})
-_GENERAL_EDUCATION = "pho_thong"
 _ASKED_GENERAL = r"pho thong"
 _TEXT_GENERAL = r"(?<!luu )(?:hoc sinh|pho thong|tre em)"
 _TEXT_HIGHER = (
@@ -111,6 +111,13 @@ _TEXT_HIGHER = (
 _ASKED_PUPILS = r"(?<!luu )(?:hoc sinh|hs)"
 _ASKED_HIGHER = _TEXT_HIGHER + r"|sv|dh|ncs"
 _ANY_SCHOOL = _TEXT_GENERAL + r"|thpt|thcs|mam non|tieu hoc|mau giao"
+
+
+def _higher_only(folded: str) -> bool:
+    """True when a folded text speaks of higher education and of no school."""
+    return bool(_compiled(_TEXT_HIGHER).search(folded)) and not _compiled(_ANY_SCHOOL).search(
+        folded
+    )
 
 
 def _school(levels: set[str]) -> set[str]:
@@ -133,15 +140,10 @@ def other_school(question: str, text: str, title: str = "") -> bool:
         asked.add(_GENERAL_EDUCATION)
     folded = fold(text)
     if not asked:
-        if not _compiled(_ASKED_PUPILS).search(folded_question) or _compiled(
+        asks_pupils = _compiled(_ASKED_PUPILS).search(folded_question) and not _compiled(
             _ASKED_HIGHER
-        ).search(folded_question):
-            return False
-        folded_title = fold(title)
-        return all(
-            _compiled(_TEXT_HIGHER).search(part) and not _compiled(_ANY_SCHOOL).search(part)
-            for part in (folded, folded_title)
-        )
+        ).search(folded_question)
+        return bool(asks_pupils) and all(_higher_only(part) for part in (folded, fold(title)))
     stated = set(text_facets(text).get("level", set()))
     if _compiled(_TEXT_GENERAL).search(folded):
         stated.add(_GENERAL_EDUCATION)

@@ -257,8 +257,9 @@ class QueryTerms:
         self.figure: re.Pattern[str] | _Folded | None = None
         self.asks_figure = bool(_ASKS_FIGURE.search(folded))
         self.asks_transition = bool(_ASKS_TRANSITION.search(folded))
-        self.asks_document = bool(_ASKS_DOCUMENT.search(fold(question)))
-        self.amounts = stated_amounts(fold(question))
+        whole = fold(question)  # with its "%" and "/", which the syllables drop
+        self.asks_document = bool(_ASKS_DOCUMENT.search(whole))
+        self.amounts = stated_amounts(whole)
         counted = _COUNTED.search(folded)
         if _ASKS_FORMULA.search(folded):
             self.figure = _FORMULA
@@ -267,7 +268,7 @@ class QueryTerms:
             self.figure = _Folded(rf"\d[\d.,]*\s*(?:\([^)]{{1,20}}\)\s*)?{unit}\b")
         elif self.asks_figure:
             for asked, stated in _FIGURE_KINDS:
-                if asked.search(folded) or asked.search(fold(question)):
+                if asked.search(folded) or asked.search(whole):
                     self.figure = stated
                     break
 
@@ -337,10 +338,10 @@ def _score_units(
         if not terms.asks_transition and _TRANSITIONAL.search(full):
             score *= TRANSITIONAL_FACTOR
         if terms.amounts:
-            tiers = _tier_fit(terms.amounts, text)
-            if tiers is True and not text.rstrip().endswith(":"):  # a lead-in's range is scope
+            fit = _tier_fit(terms.amounts, text)
+            if fit is True and not text.rstrip().endswith(":"):  # a lead-in's range is scope
                 score *= 1 + TIER_BONUS
-            elif tiers is False:
+            elif fit is False:
                 score *= CONFLICT_FACTOR
         scores.append(score)
     return scores

@@ -109,6 +109,10 @@ _TEXT_HIGHER = (
     r"sinh vien|dai hoc|cao dang|thac si|tien si|tin chi|nghien cuu sinh|hoc vien|luu hoc sinh"
 )
 _ASKED_PUPILS = r"(?<!luu )(?:hoc sinh|hs)"
+_GRADUATED = re.compile(
+    r"(?<!thi )(?<!xet )\b(?:tot nghiep|bang) (?:cap (?:1|2|3)|thcs|thpt|dai hoc|cao dang"
+    r"|trung cap|trung hoc (?:co so|pho thong))\b"
+)
 _ASKED_HIGHER = _TEXT_HIGHER + r"|sv|dh|ncs"
 _ANY_SCHOOL = _TEXT_GENERAL + r"|thpt|thcs|mam non|tieu hoc|mau giao"
 
@@ -135,7 +139,9 @@ def other_school(question: str, text: str, title: str = "") -> bool:
     speak of higher education and neither of a school ("học sinh nào được miễn học phí" is
     not answered by the Giáo dục đại học compilation's "Lưu học sinh ... được miễn học phí")."""
     folded_question = fold(question)
-    asked = set(question_facets(question).get("level", set()))
+    # "thí sinh tốt nghiệp THPT", "đã tốt nghiệp THCS": the reader's diploma, not the school
+    # the question is about (but "thi / xét tốt nghiệp THPT" is that school's exam).
+    asked = set(question_facets(_GRADUATED.sub(" ", folded_question)).get("level", set()))
     if _compiled(_ASKED_GENERAL).search(folded_question) and asked <= _SCHOOL_LEVELS:
         asked.add(_GENERAL_EDUCATION)
     folded = fold(text)

@@ -43,6 +43,10 @@ def test_a_question_about_one_school_is_not_answered_by_anothers_rule() -> None:
     assert not other_school(
         "tuyển sinh THPT", "thí sinh tốt nghiệp trung học phổ thông xét tuyển đại học"
     )
+    # The reader's diploma is not the school asked about; the school's own exam is.
+    admission = "Điểm ưu tiên khu vực 1 là 0,75 điểm khi xét tuyển đại học, cao đẳng, trung cấp."
+    assert not other_school("thí sinh tốt nghiệp THPT được cộng điểm ưu tiên khu vực", admission)
+    assert other_school("thi tốt nghiệp THPT môn ngoại ngữ được miễn khi nào", admission)
 
 
 def test_a_pupils_question_is_not_answered_by_a_university_text() -> None:

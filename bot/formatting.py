@@ -165,10 +165,9 @@ def answer_blocks(answer: Answer, passage_chars: int) -> list[str]:
         about = esc(", ".join(quoted[:-1]) + " và " + quoted[-1] if len(quoted) > 1 else quoted[0])
         # Asking again without a year or province finds the general rule; without the topic,
         # nothing: the collection holds no text on it.
-        template = messages.NO_ANSWER_TOPIC if answer.reason == "unheld_topic" else (
-            messages.NO_ANSWER_ABOUT
-        )
-        return [template.format(about=about)]
+        if answer.reason == "unheld_topic":
+            return [messages.NO_ANSWER_TOPIC.format(about=about)]
+        return [messages.NO_ANSWER_ABOUT.format(about=about)]
     if answer.abstained or not answer.passages:
         return [messages.NO_ANSWER]
     first, *others = answer.passages

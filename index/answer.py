@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from index.chunking import article_of
+from index.chunking import article_key, article_of
 from index.docnumbers import number_key, without_references
 from index.facets import agreement, question_facets, text_facets
 from index.lexicon import QUESTION_WORDS, expand
@@ -283,10 +283,10 @@ def _score_units(
     """Score every unit: weighted term and bigram matches, locally rare terms count more.
     Units of the ``preferred`` passage (ranking's best) win close calls, unless they speak of
     another group or case than the one asked."""
-    clauses = _clause_words(candidates, texts)
+    folded = [_folded_words(text) for text in texts]
+    clauses = _clause_words(candidates, texts, folded)
     bags = []
-    for unit, text in zip(candidates, texts, strict=True):
-        words = _folded_words(text)
+    for unit, text, words in zip(candidates, texts, folded, strict=True):
         lead_words: list[str] = []
         if unit.lead:
             lead_words = _folded_words(unit.chunk.text[unit.lead[0] : unit.lead[1]])
@@ -398,14 +398,14 @@ def _tier_fit(amounts: list[tuple[float, str]], text: str) -> bool | None:
 
 
 def _clause_words(
-    candidates: list[_Unit], texts: list[str]
+    candidates: list[_Unit], texts: list[str], folded: list[list[str]]
 ) -> dict[tuple[str, int, str], set[str]]:
     """The words (and bigrams) of each khoản and điểm among the units, keyed by (article,
-    khoản number, điểm letter or "" for the whole khoản)."""
+    khoản number, điểm letter or "" for the whole khoản); ``folded`` holds each unit's words."""
     found: dict[tuple[str, int, str], set[str]] = {}
     article, clause = "", 0
-    for unit, text in zip(candidates, texts, strict=True):
-        here = article_of(unit.chunk.section) or unit.chunk.section
+    for unit, text, words in zip(candidates, texts, folded, strict=True):
+        here = article_key(unit.chunk.section)
         if here != article:
             article, clause = here, 0
         opened = _CLAUSE_START.match(text) or _CLAUSE_START.match(unit.carried)
@@ -413,7 +413,6 @@ def _clause_words(
             clause = int(opened.group(1))
         if not clause:
             continue
-        words = _folded_words(text)
         bag = set(words) | _bigrams(words)
         found.setdefault((article, clause, ""), set()).update(bag)
         point = _POINT_START.match(text)
@@ -425,7 +424,7 @@ def _clause_words(
 def _referred(unit: _Unit, text: str) -> list[tuple[str, int, str]]:
     """The khoản and điểm of its own article a unit refers to ("người quy định tại khoản 1
     Điều này", "điểm a khoản 1 Điều này"): their words are its topic too."""
-    article = article_of(unit.chunk.section) or unit.chunk.section
+    article = article_key(unit.chunk.section)
     return [
         (article, int(m.group(2)), m.group(1) or "")
         for m in _REFERENCE.finditer(text)
@@ -508,7 +507,7 @@ def span_candidates(chunks: Sequence[Chunk]) -> list[_Unit]:
                 opening = (a, b) if level != "câu" else None
             candidates.append(
                 _Unit(chunk, a, b, lead, level, carried if own_lead else "",
-                      opening if same_block and opening != (a, b) else None)
+                      opening if same_block else None)
             )
     return candidates
 

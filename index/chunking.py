@@ -245,6 +245,12 @@ def article_of(section: str) -> str:
     return ""
 
 
+def article_key(section: str) -> str:
+    """What groups passages into one article: its "Điều" path, or the whole section path of a
+    passage outside any article (a news item's heading, an annex)."""
+    return article_of(section) or section
+
+
 def _whole_articles(pieces: list[Piece]) -> list[Piece]:
     """An article that fits in one passage is cited as the article, without a khoản range."""
     counts: dict[str, int] = {}

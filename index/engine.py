@@ -21,7 +21,7 @@ from index.access import EVERYTHING, Access, Readable
 from index.anchors import national, unmet
 from index.answer import QueryTerms, build_answer
 from index.builder import embed_text, signature
-from index.chunking import article_of, plain_text
+from index.chunking import article_key, article_of, plain_text
 from index.docnumbers import NumberRef, parse_reference, ref_matches
 from index.embedders import Embedder, VectorMemo, make_embedder
 from index.facets import other_allowance, other_school
@@ -522,13 +522,13 @@ class Engine:
     @staticmethod
     def _article_chunks(chunk: Chunk, state: Snapshot) -> list[Chunk]:
         """Passages of the article (Điều) holding a chunk, in reading order."""
-        key = article_of(chunk.section) or chunk.section
+        key = article_key(chunk.section)
         if not key:
             return [chunk]
         return [
             state.chunks[p]
             for p in state.by_doc.get(chunk.doc_id, [])
-            if (article_of(state.chunks[p].section) or state.chunks[p].section) == key
+            if article_key(state.chunks[p].section) == key
         ]
 
     def _similarity_floor(self) -> float:
@@ -743,7 +743,7 @@ class Engine:
         if not access.reads(chunk.doc_id):
             return ""
         state = self._state
-        key = article_of(chunk.section) or chunk.section
+        key = article_key(chunk.section)
         text = state.texts.get(chunk.doc_id, "")
         if not key:
             return text if len(text) <= 4000 else chunk.text

@@ -80,6 +80,7 @@ _GENERAL = {"role": {"vien_chuc"}}
 # its levels: a rule for it answers a question about tiểu học or THCS.
 _GENERAL_SCHOOL = re.compile(r"(?<!trung hoc )(?<!\w)pho thong(?!\w)")
 _GENERAL_EDUCATION = "pho_thong"
+_GENERAL_LEVELS = frozenset({"tieu_hoc", "thcs", "thpt"})
 
 
 def agreement(asked: dict[str, set[str]], stated: dict[str, set[str]]) -> tuple[int, int]:
@@ -88,7 +89,7 @@ def agreement(asked: dict[str, set[str]], stated: dict[str, set[str]]) -> tuple[
     for facet, wanted in asked.items():
         values = stated.get(facet)
         if facet == "level" and values and _GENERAL_EDUCATION in values:
-            values = values | {"tieu_hoc", "thcs", "thpt"}
+            values = values | _GENERAL_LEVELS
         if not values or values <= _GENERAL.get(facet, set()):
             continue
         if values & wanted:
@@ -102,7 +103,7 @@ def agreement(asked: dict[str, set[str]], stated: dict[str, set[str]]) -> tuple[
 # university's rule for sinh viên, however many words they share. Schools are told apart in two
 # stages: general education (any of its levels, or "phổ thông") against the rest, then the
 # levels themselves. A text's pupils and its university words count as its levels.
-_SCHOOL_LEVELS = frozenset({"mam_non", "tieu_hoc", "thcs", "thpt"})
+_SCHOOL_LEVELS = _GENERAL_LEVELS | {"mam_non"}
 _ASKED_GENERAL = r"pho thong"
 _TEXT_GENERAL = r"(?<!luu )(?:hoc sinh|pho thong|tre em)"
 _TEXT_HIGHER = (

@@ -30,6 +30,11 @@ _UNIT_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:\d{1,2}\.\d{0,2}\.?|[a-zđ]\)|[-+�
 _SENTENCE = re.compile(r"(?<=[^\d\s][.;!?])\s+(?=[A-ZĐÀ-Ỹ\"“(0-9])")
 _CLAUSE_START = re.compile(r"^\s*(\d{1,2})\.\s")
 _NUMBERING = re.compile(r"(?:^|(?<=\s))\d{1,2}\.(?=\s)")
+# The date a cited document was signed ("Nghị định số 48/2023/NĐ-CP ngày 17 tháng 7 năm
+# 2023") is part of its name, not a date or deadline the clause states.
+_CITED_DATE = re.compile(
+    r"(\d/(?:\d{4}/)?[\w&-]+)\s+ngày\s+\d{1,2}(?:\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|/\d{1,2}/\d{4})?"
+)
 _POINT_START = re.compile(r"^\s*([a-zđ])\)\s")
 _HEADING = re.compile(r"^\s*(?:#+\s|Điều\s+\d|Chương\s|Mục\s+\d)", re.IGNORECASE)
 # A compilation's note of where an article comes from ("(Điều 1 Nghị định số 116/2020/NĐ-CP,
@@ -315,6 +320,7 @@ def _score_units(
         lead = unit.chunk.text[unit.lead[0] : unit.lead[1]] if unit.lead else unit.carried
         full = text + " " + lead
         full = _NUMBERING.sub(" ", full)  # "2." and "b)" number clauses, they are no figures
+        full = _CITED_DATE.sub(r"\1", full)
         if terms.figure is not None and terms.figure.search(full):
             score *= 1 + FIGURE_BONUS
         elif terms.asks_figure and _ANY_FIGURE.search(full):

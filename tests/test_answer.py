@@ -432,3 +432,13 @@ def test_a_rule_negated_with_duoc_is_another_case() -> None:
     )
     question = "GV đang tập sự mà nghỉ ốm bao nhiêu ngày thì không được tính vào thời gian tập sự"
     assert "từ 14 ngày trở lên" in bold(question, text)
+
+
+def test_a_cited_documents_date_is_no_deadline() -> None:
+    text = (
+        "1. Đơn vị chưa ban hành quy chế thì căn cứ Nghị định số 90/2020/NĐ-CP ngày 13 tháng 8 "
+        "năm 2020 để đánh giá, xếp loại viên chức cuối năm.\n\n"
+        "2. Việc xếp loại viên chức được tiến hành trước ngày 5 tháng 12 hằng năm."
+    )
+    asked = "hạn chót xếp loại viên chức cuối năm là ngày nào"
+    assert bold(asked, text).startswith("2. Việc xếp loại")

@@ -150,8 +150,7 @@ class Console:
         reply = self.engine.answer(question, passages=limits.answer_passages)
         blocks = answer_blocks(reply, limits.passage_chars)
         if not reply.result.abstained:
-            hits = reply.result.hits[: limits.answer_passages]
-            blocks = caveat.with_note(blocks, hits, limits.uploads_dir)
+            blocks = caveat.with_note(blocks, reply.passages, limits.uploads_dir)
         self.show("\n\n".join(blocks))
 
     def vanban(self, query: str) -> None:

@@ -101,6 +101,7 @@ def stage_access(
     """Build ~size passages over 20 collections (or reuse that build); measure the readers
     with exact and IVF vector search over the same build."""
     import bench
+
     from index import store
     from index.builder import build_index
     from index.engine import Engine

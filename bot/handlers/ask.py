@@ -123,7 +123,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
     result = reply.result
     blocks = answer_blocks(reply, limits.passage_chars)
     if not result.abstained:
-        blocks = caveat.with_note(blocks, result.hits[: limits.answer_passages], limits.uploads_dir)
+        blocks = caveat.with_note(blocks, reply.passages, limits.uploads_dir)
     user, chat = update.effective_user, update.effective_chat
     qid = await asyncio.to_thread(
         state.journal.log_question,

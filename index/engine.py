@@ -25,7 +25,13 @@ from index.chunking import article_key, article_of, plain_text
 from index.docnumbers import NumberRef, parse_reference, ref_matches
 from index.embedders import Embedder, VectorMemo, make_embedder
 from index.facets import other_allowance, other_school
-from index.features import Candidates, QuestionView, passage_features, question_features
+from index.features import (
+    QUESTION_FEATURES,
+    Candidates,
+    QuestionView,
+    passage_features,
+    question_features,
+)
 from index.fusion import collapse, coverage, weighted_rrf
 from index.lexical import query_tokens
 from index.lexicon import EXPANSIONS, QUESTION_WORDS, expand
@@ -57,6 +63,11 @@ _SCOPE_ARTICLE = re.compile(r"\b(?:pham vi dieu chinh|doi tuong ap dung|giai thi
 # An unnumbered text (a news item) this long at most is read whole for the question's years
 # and provinces.
 WHOLE_TEXT_PASSAGES = 40
+# A question most of whose word pairs no passage contains, and none of whose words the best
+# passage's headings share, is about something else ("giá vàng hôm nay", "thời tiết Đà Lạt
+# cuối tuần"): declined in every phase, with or without vectors (chosen on the dev set's
+# off-topic questions; no answerable dev or fresh question comes near: docs/MEASUREMENTS.md).
+OFF_TOPIC_UNSEEN_PAIRS = 0.65
 
 
 class Engine:
@@ -407,6 +418,8 @@ class Engine:
             head = list(scores)
             values = np.asarray([scores[p] for p in head])
             qrow = question_features(cands, head, values, rows, state, self._view(cands))
+            if _off_topic(qrow):
+                return True, "no_match", evidence, None
             calibrated = self.settings.embedding.backend == self.abstainer.embedding
             abstained, doubt = self.abstainer.decide(
                 qrow, dense=bool(cands.dense) and calibrated
@@ -486,9 +499,17 @@ class Engine:
         a scope, applicability or definitions article: the collection holds what a document
         covers ("Nghị định này quy định chính sách hỗ trợ học sinh bán trú ..."), not the
         figure ("bao nhiêu kg gạo")."""
-        if not _SCOPE_ARTICLE.search(fold(answer.passages[0].chunk.context)):
+        first = answer.passages[0].chunk
+        if not _SCOPE_ARTICLE.search(fold(first.context)):
             return False
-        return QueryTerms(question, self._state.lexical.idf).asks_figure
+        terms = QueryTerms(question, self._state.lexical.idf)
+        if not terms.asks_figure:
+            return False
+        # A definition can hold the figure itself ("du học sinh: ... từ 03 tháng liên tục trở
+        # lên"): only a scope that states none of the kind asked is declined.
+        if terms.figure is not None:
+            return not terms.figure.search(first.text)
+        return answer.span is None or not any(ch.isdigit() for ch in answer.span.text)
 
     def _no_clause_means_it(self, answer: Answer) -> bool:
         """True when no clause weighed by meaning comes close to the question and the
@@ -801,3 +822,11 @@ def _top(scores: np.ndarray, n: int) -> list[int]:
 
 def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
+
+
+def _off_topic(row: np.ndarray) -> bool:
+    """True for a question the collection shares almost no words with (see
+    OFF_TOPIC_UNSEEN_PAIRS); ``row`` is its :data:`~index.features.QUESTION_FEATURES` row."""
+    names = {name: i for i, name in enumerate(QUESTION_FEATURES)}
+    unseen, heading = row[names["unseen_bigrams"]], row[names["top_cover_heading"]]
+    return bool(unseen >= OFF_TOPIC_UNSEEN_PAIRS and heading == 0)

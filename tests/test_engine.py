@@ -45,6 +45,8 @@ def test_abbreviations_are_expanded(tmp_path, corpus):
     # What staff type for degrees and titles: "NCS", "PGS", "KHCN".
     assert expand("NCS có mấy người hướng dẫn") == "nghiên cứu sinh"
     assert expand("pgs, gs duoc keo dai") == "phó giáo sư giáo sư"
+    # and for the grades of the yearly review
+    assert expand("VC đạt HTXS tối đa bao nhiêu %") == "viên chức hoàn thành xuất sắc nhiệm vụ"
 
 
 def test_duplicate_copies_collapse_into_one_hit(tmp_path, corpus):
@@ -63,6 +65,26 @@ def test_off_topic_question_abstains(tmp_path, corpus):
     engine = _engine(tmp_path, corpus)
     assert engine.search("giá vàng hôm nay bao nhiêu một chỉ").abstained
     assert engine.search("lịch thi đấu bóng đá ngoại hạng anh").abstained
+
+
+
+MINUTES = """---
+title: "Mẫu biên bản họp hội đồng trường"
+---
+
+Điều 1. Mẫu biên bản
+
+Hôm nay, vào lúc 8 giờ, tại Đà Lạt, hội đồng trường họp phiên thường kỳ.
+"""
+
+
+def test_a_question_the_collection_shares_almost_no_words_with_is_declined(tmp_path, corpus):
+    (corpus / "van-ban" / "bien-ban.md").write_text(MINUTES, encoding="utf-8")
+    engine = _engine(tmp_path, corpus)
+    # before the vectors exist too: "hôm nay" is in a template, the rest nowhere
+    gold = engine.answer("giá vàng hôm nay bao nhiêu", mode="bm25")
+    assert gold.abstained and gold.reason == "no_match"
+    assert not engine.answer("hội đồng trường họp lúc mấy giờ", mode="bm25").abstained
     assert engine.search("   ").abstained
 
 
@@ -417,6 +439,24 @@ def test_a_figure_asked_of_a_scope_article_alone_is_not_answered(tmp_path, corpu
     # What it covers is answered from that article.
     which = engine.answer("chính sách hỗ trợ gạo cho học sinh bán trú quy định ở văn bản nào")
     assert not which.abstained and "bán trú" in which.passages[0].chunk.text
+
+
+DEFINITIONS = """---
+title: "Nghị định quy định về công dân Việt Nam ra nước ngoài học tập"
+number: "86/2021/NĐ-CP"
+---
+
+Điều 2. Giải thích từ ngữ
+
+1. Du học sinh là công dân Việt Nam ra nước ngoài học tập từ 03 tháng liên tục trở lên.
+"""
+
+
+def test_a_definition_stating_the_figure_asked_answers_it(tmp_path, corpus):
+    (corpus / "van-ban" / "du-hoc.md").write_text(DEFINITIONS, encoding="utf-8")
+    engine = _engine(tmp_path, corpus)
+    asked = engine.answer("người đi học nước ngoài bao lâu trở lên thì được coi là du học sinh")
+    assert not asked.abstained and "03 tháng" in asked.span.text
 
 
 UNIVERSITY = """---

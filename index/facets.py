@@ -125,9 +125,16 @@ def _higher_only(folded: str) -> bool:
     )
 
 
+# Trường trung cấp and trường cao đẳng are the vocational schools (cơ sở giáo dục nghề
+# nghiệp): a rule for the one is a rule for the other.
+_VOCATIONAL = frozenset({"cao_dang", "nghe"})
+
+
 def _school(levels: set[str]) -> set[str]:
-    """Levels with general education standing for each of its own."""
-    return levels | ({_GENERAL_EDUCATION} if levels & _SCHOOL_LEVELS else set())
+    """Levels with general education standing for each of its own, and either vocational
+    name for both."""
+    general = {_GENERAL_EDUCATION} if levels & _SCHOOL_LEVELS else set()
+    return levels | general | (_VOCATIONAL if levels & _VOCATIONAL else set())
 
 
 def other_school(question: str, text: str, title: str = "") -> bool:

@@ -49,6 +49,13 @@ def test_a_question_about_one_school_is_not_answered_by_anothers_rule() -> None:
     assert other_school("thi tốt nghiệp THPT môn ngoại ngữ được miễn khi nào", admission)
 
 
+def test_trung_cap_and_cao_dang_are_the_vocational_schools() -> None:
+    vocational = "Nhà giáo giảng dạy lớp hòa nhập trong cơ sở giáo dục nghề nghiệp được phụ cấp 55%"
+    assert not other_school("gv lop hoa nhap truong trung cap phu cap bao nhieu", vocational)
+    assert not other_school("trường cao đẳng mở phân hiệu cần bao nhiêu đất", vocational)
+    assert other_school("trường trung cấp đổi tên cần hồ sơ gì", "Trường đại học đổi tên ...")
+
+
 def test_a_pupils_question_is_not_answered_by_a_university_text() -> None:
     abroad = "Lưu học sinh đạt kết quả xuất sắc được cơ sở đào tạo nước ngoài miễn học phí."
     # "học sinh" naming no level: only a text and a document both about higher education

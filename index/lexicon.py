@@ -88,6 +88,16 @@ EXPANSIONS: dict[str, str] = {
     "ptdtnt": "phổ thông dân tộc nội trú",
     "dtnt": "dân tộc nội trú",
     "ktx": "ký túc xá",
+    "htxs": "hoàn thành xuất sắc nhiệm vụ",
+    "httnv": "hoàn thành tốt nhiệm vụ",
+    "htnv": "hoàn thành nhiệm vụ",
+    "khtnv": "không hoàn thành nhiệm vụ",
+    "dtts": "dân tộc thiểu số",
+    "bgh": "ban giám hiệu",
+    "hdld": "hợp đồng lao động",
+    "hdlv": "hợp đồng làm việc",
+    "cmhs": "cha mẹ học sinh",
+    "lhs": "lưu học sinh",
 }
 
 _KEYS = sorted(EXPANSIONS, key=len, reverse=True)

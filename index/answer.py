@@ -35,6 +35,9 @@ _NUMBERING = re.compile(r"(?:^|(?<=\s))\d{1,2}\.(?=\s)")
 _CITED_DATE = re.compile(
     r"(\d/(?:\d{4}/)?[\w&-]+)\s+ngày\s+\d{1,2}(?:\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|/\d{1,2}/\d{4})?"
 )
+# "khoản 2 Điều 20", "Chương III", "mức độ 3" point to a part of a text or name a grade:
+# the numbers in them are no figure the clause states.
+_POINTER = re.compile(r"\b(?:[Kk]hoản|Điều|Chương|Mục|mức độ)\s+\d+[\w.]*")
 _POINT_START = re.compile(r"^\s*([a-zđ])\)\s")
 _HEADING = re.compile(r"^\s*(?:#+\s|Điều\s+\d|Chương\s|Mục\s+\d)", re.IGNORECASE)
 # A compilation's note of where an article comes from ("(Điều 1 Nghị định số 116/2020/NĐ-CP,
@@ -321,6 +324,7 @@ def _score_units(
         full = text + " " + lead
         full = _NUMBERING.sub(" ", full)  # "2." and "b)" number clauses, they are no figures
         full = _CITED_DATE.sub(r"\1", full)
+        full = _POINTER.sub(" ", full)
         if terms.figure is not None and terms.figure.search(full):
             score *= 1 + FIGURE_BONUS
         elif terms.asks_figure and _ANY_FIGURE.search(full):

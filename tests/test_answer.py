@@ -442,3 +442,16 @@ def test_a_cited_documents_date_is_no_deadline() -> None:
     )
     asked = "hạn chót xếp loại viên chức cuối năm là ngày nào"
     assert bold(asked, text).startswith("2. Việc xếp loại")
+
+
+def test_a_pointer_to_another_clause_states_no_figure() -> None:
+    text = (  # one long khoản: its sentences are candidates of their own
+        "3. Đình chỉ học tập có thời hạn đối với sinh viên đã bị xử lý kỷ luật bằng hình thức "
+        "cảnh cáo mà tái phạm hoặc có hành vi vi phạm lần đầu với mức độ 3 được quy định tại "
+        "điểm c khoản 2 Điều 20 Thông tư này. Thời hạn đình chỉ học tập do người đứng đầu nhà "
+        "trường hoặc người đứng đầu đơn vị thuộc, trực thuộc nhà trường được phân cấp theo thẩm "
+        "quyền quyết định căn cứ vào tính chất, mức độ, hậu quả của hành vi vi phạm nhưng không "
+        "quá 12 tháng (hoặc 01 năm học)."
+    )
+    asked = "SV bị kỷ luật đình chỉ học tập thì tối đa mấy tháng"
+    assert "không quá 12 tháng" in bold(asked, text)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from index.settings import ChunkingSettings
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 """Part of the index signature: raise it when the same text would be cut or labelled
 differently, so every install re-chunks its documents (vectors of unchanged passage texts
 are reused from the embedding cache). 2: khoản written as Markdown headings ("### 2. ...")
@@ -24,6 +24,9 @@ stay in their article."""
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _CHAPTER = re.compile(r"^(Chương\s+[IVXLCDM\d]+)\b\.?\s*(.*)$", re.IGNORECASE)
 _PART = re.compile(r"^(Mục\s+\d+)\b\.?\s*(.*)$")
+# An annex opens on a line of its own, in capitals ("PHỤ LỤC II", "DANH MỤC CÁC PHỤ LỤC") when
+# no Markdown marks it: it ends the last article (its forms are not that article's text).
+_ANNEX = re.compile(r"^(?:DANH MỤC (?:CÁC )?)?PHỤ LỤC\b")
 _ARTICLE = re.compile(r"^(Điều\s+\d+(?:\.\d+)*(?:\.[A-ZĐ]+(?:\.\d+)+)?[a-zđ]?)[.:]?\s*(.*)$")
 _CLAUSE = re.compile(r"^(\d{1,2})\.\s+\S")
 _POINT = re.compile(r"^([a-zđ])\)\s+\S")
@@ -127,6 +130,10 @@ def _paragraphs(text: str) -> list[_Paragraph]:
             path.set("chapter", "Chương " + m.group(1).split()[-1].upper())
         elif md is None and (m := _PART.match(heading_text)) and len(heading_text) < 120:
             path.set("part", m.group(1))
+        elif md is None and _ANNEX.match(stripped) and stripped.isupper() and len(stripped) < 150:
+            path.set("heading1", stripped[:80])
+            article_key = f"{start}:{stripped[:80]}"
+            context = stripped[:120]
         elif md and "article" in path.levels and (m := _CLAUSE.match(heading_text)):
             path.set("clause", f"Khoản {m.group(1)}")  # "### 2. Mức học bổng ..." in an article
         elif md:

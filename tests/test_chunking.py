@@ -161,3 +161,18 @@ def test_clauses_written_as_markdown_headings_stay_in_their_article():
     assert last.section == "Điều 7 > Khoản 2"
     assert last.context == "Điều 7. Học bổng khuyến khích học tập"
     assert {p.section for p in pieces if "8,5" in p.text} == {"Điều 7 > Khoản 1"}
+
+
+def test_an_annex_in_capitals_ends_the_last_article():
+    text = (
+        "Điều 18. Xử lý vi phạm\n\n1. Trường vi phạm thì bị xử lý theo quy định.\n\n"
+        "DANH MỤC CÁC PHỤ LỤC\n\nMẫu số 01 Báo cáo về việc thành lập Hội đồng trường\n\n"
+        "Mẫu số 02 Hồ sơ thông tin thành viên Hội đồng trường\n"
+    )
+    pieces = chunk_text(normalize(text), ChunkingSettings())
+    annex = [p for p in pieces if "Mẫu số 01" in p.text]
+    assert annex and all(p.section == "DANH MỤC CÁC PHỤ LỤC" for p in annex)
+    assert all("Mẫu số" not in p.text for p in pieces if p.section.startswith("Điều 18"))
+    # a sentence naming an annex is no annex
+    inline = "Điều 3. Quy trình\n\nPhụ lục I kèm theo Thông tư này quy định quy trình.\n"
+    assert chunk_text(normalize(inline), ChunkingSettings())[0].section == "Điều 3"

@@ -39,7 +39,11 @@ _CITED_DATE = re.compile(
 # the numbers in them are no figure the clause states.
 _POINTER = re.compile(r"\b(?:[Kk]hoản|Điều|Chương|Mục|mức độ)\s+\d+[\w.]*")
 _POINT_START = re.compile(r"^\s*([a-zđ])\)\s")
-_HEADING = re.compile(r"^\s*(?:#+\s|Điều\s+\d|Chương\s|Mục\s+\d)", re.IGNORECASE)
+# Headings, and the names of a text's forms and annexes ("Mẫu số 01 Báo cáo về việc thành lập
+# Hội đồng trường"): they name a topic, they state nothing.
+_HEADING = re.compile(
+    r"^\s*(?:#+\s|Điều\s+\d|Chương\s|Mục\s+\d|Mẫu\s+số\s+\d|Phụ\s+lục\b)", re.IGNORECASE
+)
 # A compilation's note of where an article comes from ("(Điều 1 Nghị định số 116/2020/NĐ-CP,
 # có hiệu lực ...)"): the citation, the answer only to "văn bản nào quy định ...".
 _SOURCE_NOTE = re.compile(r"^\s*\(Điều\s+\d+\w*\s+[^()]{0,80}?\bsố\s+\d", re.IGNORECASE)

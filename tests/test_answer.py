@@ -455,3 +455,12 @@ def test_a_pointer_to_another_clause_states_no_figure() -> None:
     )
     asked = "SV bị kỷ luật đình chỉ học tập thì tối đa mấy tháng"
     assert "không quá 12 tháng" in bold(asked, text)
+
+
+def test_the_name_of_a_form_states_nothing() -> None:
+    text = (
+        "Mẫu số 02 Danh sách thành viên Hội đồng trường của trường phổ thông tư thục\n\n"
+        "4. Hội đồng trường có ít nhất 05 thành viên."
+    )
+    asked = "hội đồng trường của trường phổ thông tư thục có bao nhiêu thành viên"
+    assert bold(asked, text).startswith("4. Hội đồng trường")

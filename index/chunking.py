@@ -130,13 +130,9 @@ def _paragraphs(text: str) -> list[_Paragraph]:
             path.set("chapter", "Chương " + m.group(1).split()[-1].upper())
         elif md is None and (m := _PART.match(heading_text)) and len(heading_text) < 120:
             path.set("part", m.group(1))
-        elif md is None and _ANNEX.match(stripped) and stripped.isupper() and len(stripped) < 150:
-            path.set("heading1", stripped[:80])
-            article_key = f"{start}:{stripped[:80]}"
-            context = stripped[:120]
         elif md and "article" in path.levels and (m := _CLAUSE.match(heading_text)):
             path.set("clause", f"Khoản {m.group(1)}")  # "### 2. Mức học bổng ..." in an article
-        elif md:
+        elif md or _is_annex(stripped):
             path.set("heading1" if level <= 2 else "heading2", heading_text[:80])
             article_key = f"{start}:{heading_text[:80]}"
             context = heading_text[:120]
@@ -241,6 +237,11 @@ def plain_text(text: str) -> str:
     own characters so their offsets stay exact.
     """
     return _MD_MARK.sub("", text)
+
+
+def _is_annex(line: str) -> bool:
+    """An annex's opening line without Markdown marks: a top-level heading (see _ANNEX)."""
+    return bool(_ANNEX.match(line)) and line.isupper() and len(line) < 150
 
 
 def article_of(section: str) -> str:

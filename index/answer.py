@@ -284,6 +284,19 @@ class QueryTerms:
                     self.figure = stated
                     break
 
+    def states_figure(self, text: str) -> bool:
+        """True when a text states the figure asked: one of its kind when the question says
+        which ("bao nhiêu %"), any number otherwise."""
+        return bool((self.figure or _ANY_FIGURE).search(stated_figures(text)))
+
+
+def stated_figures(text: str) -> str:
+    """A text with the numbers that state no figure blanked out: a clause's numbering ("2."),
+    a cited document's signing date, a pointer to another part ("khoản 2 Điều 20")."""
+    text = _NUMBERING.sub(" ", text)
+    text = _CITED_DATE.sub(r"\1", text)
+    return _POINTER.sub(" ", text)
+
 
 def _folded_words(text: str) -> list[str]:
     return [fold(w) for w in syllables(text)]
@@ -325,10 +338,7 @@ def _score_units(
             elif term in head:
                 score += INHERITED * weight * local
         lead = unit.chunk.text[unit.lead[0] : unit.lead[1]] if unit.lead else unit.carried
-        full = text + " " + lead
-        full = _NUMBERING.sub(" ", full)  # "2." and "b)" number clauses, they are no figures
-        full = _CITED_DATE.sub(r"\1", full)
-        full = _POINTER.sub(" ", full)
+        full = stated_figures(text + " " + lead)
         if terms.figure is not None and terms.figure.search(full):
             score *= 1 + FIGURE_BONUS
         elif terms.asks_figure and _ANY_FIGURE.search(full):

@@ -503,13 +503,9 @@ class Engine:
         if not _SCOPE_ARTICLE.search(fold(first.context)):
             return False
         terms = QueryTerms(question, self._state.lexical.idf)
-        if not terms.asks_figure:
-            return False
         # A definition can hold the figure itself ("du học sinh: ... từ 03 tháng liên tục trở
         # lên"): only a scope that states none of the kind asked is declined.
-        if terms.figure is not None:
-            return not terms.figure.search(first.text)
-        return answer.span is None or not any(ch.isdigit() for ch in answer.span.text)
+        return terms.asks_figure and not terms.states_figure(first.text)
 
     def _no_clause_means_it(self, answer: Answer) -> bool:
         """True when no clause weighed by meaning comes close to the question and the

@@ -60,6 +60,8 @@ QUESTION_FEATURES = (
     "no_tone",
 )
 DENSE_QUESTION_FEATURES = ("dense_top",)
+QUESTION_COLUMN = {name: i for i, name in enumerate(QUESTION_FEATURES)}
+"""Where each of :data:`QUESTION_FEATURES` sits in a question row."""
 
 
 @dataclass

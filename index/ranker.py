@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.features import PASSAGE_FEATURES, QUESTION_FEATURES
+from index.features import PASSAGE_FEATURES, QUESTION_COLUMN
 
 logger = logging.getLogger(__name__)
 
@@ -70,12 +70,11 @@ class Logistic:
 
     def probability(self, row: np.ndarray) -> float:
         """Probability that the question is out of scope."""
-        index = {name: i for i, name in enumerate(QUESTION_FEATURES)}
         z = self.bias
         for name, mean, scale, weight in zip(
             self.features, self.mean, self.scale, self.weights, strict=True
         ):
-            value = float(row[index[name]])
+            value = float(row[QUESTION_COLUMN[name]])
             if math.isnan(value):
                 value = mean
             z += weight * (value - mean) / scale

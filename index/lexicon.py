@@ -98,6 +98,8 @@ EXPANSIONS: dict[str, str] = {
     "hdlv": "hợp đồng làm việc",
     "cmhs": "cha mẹ học sinh",
     "lhs": "lưu học sinh",
+    "thu truong": "người đứng đầu",
+    "xin phep": "được sự đồng ý",
 }
 
 _KEYS = sorted(EXPANSIONS, key=len, reverse=True)

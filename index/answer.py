@@ -13,6 +13,7 @@ Pure functions over the engine's dataclasses: the bot, the console and the scrip
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -191,7 +192,8 @@ class _Unit:
     hạn đình chỉ ... nhưng không quá 12 tháng")."""
 
 
-def units(text: str) -> list[tuple[int, int, str]]:
+@functools.lru_cache(maxsize=16384)
+def units(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, level) of the điểm, khoản and sentences of a passage, in order."""
     spans: list[tuple[int, int, str]] = []
     pos = 0
@@ -210,7 +212,7 @@ def units(text: str) -> list[tuple[int, int, str]]:
             else:
                 spans.append((a, b, level))
         pos = match.end() if match else len(text)
-    return spans
+    return tuple(spans)
 
 
 def _sentences(text: str, a: int, b: int, level: str) -> list[tuple[int, int, str]]:
@@ -224,12 +226,12 @@ def _sentences(text: str, a: int, b: int, level: str) -> list[tuple[int, int, st
     return out
 
 
-def _lead_of(text: str, spans: list[tuple[int, int, str]], i: int) -> tuple[int, int] | None:
+def _lead_of(text: str, spans: Sequence[tuple[int, int, str]], i: int) -> tuple[int, int] | None:
     """For a điểm, the closest preceding khoản line that ends in ':' (its lead-in)."""
     return _open_clause(text, spans[:i]) if spans[i][2] == "điểm" else None
 
 
-def _open_clause(text: str, spans: list[tuple[int, int, str]]) -> tuple[int, int] | None:
+def _open_clause(text: str, spans: Sequence[tuple[int, int, str]]) -> tuple[int, int] | None:
     """The lead-in (a khoản line ending in ':') whose điểm run to the end of these units."""
     for a, b, level in reversed(spans):
         if level == "khoản" or _CLAUSE_START.match(text[a:b]):
@@ -302,73 +304,146 @@ def _folded_words(text: str) -> list[str]:
     return [fold(w) for w in syllables(text)]
 
 
+@dataclass(frozen=True)
+class _UnitFacts:
+    """What a unit's score needs that does not depend on the question (cached per text)."""
+
+    bag: frozenset[str]
+    """Its own words and word pairs (what a clause referring to it inherits)."""
+    own: frozenset[str]
+    """Its words and word pairs, with its khoản's lead-in's."""
+    heading: frozenset[str]
+    """Its article heading's and first sentence's words and pairs (count at INHERITED)."""
+    full: str
+    """Its text and lead-in with the numbers that state nothing blanked out."""
+    facets: dict[str, set[str]]
+    negation: tuple[frozenset[str], frozenset[str]]
+    factor: float
+    """Its kind's weight: a source note, a heading, a lead-in alone, a title, a table row."""
+    document_factor: float
+    """The same when the question asks which document says it (a source note is no less)."""
+    transitional: bool
+    lead_in: bool
+    refers: tuple[tuple[int, str], ...]
+    """The (khoản, điểm) of its own article it refers to (see :func:`_references`)."""
+
+
+@functools.lru_cache(maxsize=65536)
+def _unit_facts(text: str, lead: str, context: str, opening: str) -> _UnitFacts:
+    words = _folded_words(text)
+    lead_words = _folded_words(lead)
+    heading = _folded_words(context) + _folded_words(opening)
+    full = stated_figures(text + " " + lead)
+    plain, negated = _stated_pairs(_folded_words(full))
+    lead_in = text.rstrip().endswith(":")
+    kind = 1.0
+    if _HEADING.match(text):
+        kind = HEADING_FACTOR
+    elif lead_in:  # a lead-in alone states nothing; its điểm do
+        kind = LEAD_IN_FACTOR
+    elif _is_title(text):  # "3. Trách nhiệm của nhà giáo ...": names a topic, states nothing
+        kind = TITLE_FACTOR
+    table = TABLE_FACTOR if text.count("|") >= 2 else 1.0  # a table row, not a sentence
+    source_note = SOURCE_NOTE_FACTOR if _SOURCE_NOTE.match(text) else kind
+    return _UnitFacts(
+        bag=frozenset(words) | _bigrams(words),
+        own=frozenset({*words, *lead_words} | _bigrams(words) | _bigrams(lead_words)),
+        heading=frozenset(set(heading) | _bigrams(heading)),
+        full=full,
+        facets=text_facets(full),
+        negation=(frozenset(plain), frozenset(negated)),
+        factor=source_note * table,
+        document_factor=kind * table,
+        transitional=bool(_TRANSITIONAL.search(full)),
+        lead_in=lead_in,
+        refers=_references(text),
+    )
+
+
+def _facts_of(unit: _Unit, text: str) -> _UnitFacts:
+    chunk = unit.chunk
+    own_lead = chunk.text[unit.lead[0] : unit.lead[1]] if unit.lead else ""
+    # The score reads the carried lead-in both as the unit's words and as its full text; a
+    # điểm has either its own lead-in or a carried one, never both.
+    lead = f"{own_lead} {unit.carried}".strip() if unit.carried else own_lead
+    opening = chunk.text[unit.opening[0] : unit.opening[1]] if unit.opening else ""
+    return _unit_facts(text, lead, chunk.context or "", opening)
+
+
 def _score_units(
     terms: QueryTerms, candidates: list[_Unit], texts: list[str], preferred: int | None = None
 ) -> list[float]:
     """Score every unit: weighted term and bigram matches, locally rare terms count more.
     Units of the ``preferred`` passage (ranking's best) win close calls, unless they speak of
     another group or case than the one asked."""
-    folded = [_folded_words(text) for text in texts]
-    clauses = _clause_words(candidates, texts, folded)
+    facts = [_facts_of(unit, text) for unit, text in zip(candidates, texts, strict=True)]
+    referring = any(f.refers for f in facts)
+    clauses = _clause_words(candidates, texts, [f.bag for f in facts]) if referring else {}
     bags = []
-    for unit, text, words in zip(candidates, texts, folded, strict=True):
-        lead_words: list[str] = []
-        if unit.lead:
-            lead_words = _folded_words(unit.chunk.text[unit.lead[0] : unit.lead[1]])
-        if unit.carried:
-            lead_words += _folded_words(unit.carried)
-        heading = _folded_words(unit.chunk.context) if unit.chunk.context else []
-        if unit.opening:
-            heading += _folded_words(unit.chunk.text[unit.opening[0] : unit.opening[1]])
-        own = {*words, *lead_words} | _bigrams(words) | _bigrams(lead_words)
-        inherited = set(heading) | _bigrams(heading)
-        for key in _referred(unit, text):
-            inherited |= clauses.get(key, set())
-        bags.append((own, inherited))
+    for unit, fact in zip(candidates, facts, strict=True):
+        inherited = fact.heading
+        if fact.refers:
+            article = article_key(unit.chunk.section)
+            for clause, point in fact.refers:
+                inherited = inherited | clauses.get((article, clause, point), set())
+        bags.append((fact.own, inherited))
     n = len(candidates)
     wanted = {**terms.weights, **terms.bigrams}
-    local_df = {t: sum(t in own or t in head for own, head in bags) for t in wanted}
+    asked = wanted.keys()
+    # The question's terms each unit states, and those only its heading or referred clause do.
+    found = [(asked & own, (asked & head) - own) for own, head in bags]
+    local_df = dict.fromkeys(wanted, 0)
+    for stated, inherited in found:
+        for term in stated | inherited:
+            local_df[term] += 1
+    value = {t: w * (1.0 + math.log((n + 1) / (local_df[t] + 1))) for t, w in wanted.items()}
     scores = []
-    for (own, head), unit, text in zip(bags, candidates, texts, strict=True):
-        score = 0.0
-        for term, weight in wanted.items():
-            local = 1.0 + math.log((n + 1) / (local_df[term] + 1))
-            if term in own:
-                score += weight * local
-            elif term in head:
-                score += INHERITED * weight * local
-        lead = unit.chunk.text[unit.lead[0] : unit.lead[1]] if unit.lead else unit.carried
-        full = stated_figures(text + " " + lead)
-        if terms.figure is not None and terms.figure.search(full):
+    for (stated, inherited), unit, text, fact in zip(found, candidates, texts, facts, strict=True):
+        # fsum: the same total whatever order the sets give their terms in
+        score = math.fsum(value[t] for t in stated) + INHERITED * math.fsum(
+            value[t] for t in inherited
+        )
+        if score <= 0:
+            scores.append(0.0)
+            continue
+        if terms.figure is not None and terms.figure.search(fact.full):
             score *= 1 + FIGURE_BONUS
-        elif terms.asks_figure and _ANY_FIGURE.search(full):
+        elif terms.asks_figure and _ANY_FIGURE.search(fact.full):
             score *= 1 + FIGURE_BONUS / 3
-        match, conflict = agreement(terms.facets, text_facets(full))
-        if _negation_conflict(terms.stated, _folded_words(full)):
+        match, conflict = agreement(terms.facets, fact.facets)
+        plain, negated = fact.negation
+        asked_plain, asked_negated = terms.stated
+        if (asked_plain & negated) - plain or (asked_negated & plain) - negated:
             conflict += 1
         score *= (1 + FACET_BONUS * match) * CONFLICT_FACTOR**conflict
         if unit.chunk.chunk_id == preferred and not conflict:
             score *= 1 + TOP_HIT_BONUS
-        if _SOURCE_NOTE.match(text) and not terms.asks_document:
-            score *= SOURCE_NOTE_FACTOR
-        elif _HEADING.match(text):
-            score *= HEADING_FACTOR
-        elif text.rstrip().endswith(":"):  # a lead-in alone states nothing; its điểm do
-            score *= LEAD_IN_FACTOR
-        elif _is_title(text):  # "3. Trách nhiệm của nhà giáo ...": names a topic, states nothing
-            score *= TITLE_FACTOR
-        if text.count("|") >= 2:  # a table row or a metadata table, not a sentence of the law
-            score *= TABLE_FACTOR
-        if not terms.asks_transition and _TRANSITIONAL.search(full):
+        score *= fact.document_factor if terms.asks_document else fact.factor
+        if not terms.asks_transition and fact.transitional:
             score *= TRANSITIONAL_FACTOR
         if terms.amounts:
             fit = _tier_fit(terms.amounts, text)
-            if fit is True and not text.rstrip().endswith(":"):  # a lead-in's range is scope
+            if fit is True and not fact.lead_in:  # a lead-in's range is scope
                 score *= 1 + TIER_BONUS
             elif fit is False:
                 score *= CONFLICT_FACTOR
         scores.append(score)
     return scores
+
+
+def clause_fit(terms: QueryTerms, chunks: Sequence[Chunk]) -> dict[int, float]:
+    """For each of these passages, the score of its best clause for the question (its điểm,
+    khoản and sentences scored together, as the bold span is chosen): a passage whose one
+    clause holds the question's role, level and figure together outscores one that spreads
+    them over several."""
+    candidates = span_candidates(sorted(chunks, key=lambda c: c.chunk_id))
+    if not candidates or not terms.weights:
+        return {}
+    texts = [u.chunk.text[u.start : u.end] for u in candidates]
+    best: dict[int, float] = {}
+    for unit, value in zip(candidates, _score_units(terms, candidates, texts), strict=True):
+        best[unit.chunk.chunk_id] = max(best.get(unit.chunk.chunk_id, 0.0), value)
+    return best
 
 
 def _number(text: str) -> float:
@@ -422,13 +497,13 @@ def _tier_fit(amounts: list[tuple[float, str]], text: str) -> bool | None:
 
 
 def _clause_words(
-    candidates: list[_Unit], texts: list[str], folded: list[list[str]]
+    candidates: list[_Unit], texts: list[str], bags: list[frozenset[str]]
 ) -> dict[tuple[str, int, str], set[str]]:
     """The words (and bigrams) of each khoản and điểm among the units, keyed by (article,
-    khoản number, điểm letter or "" for the whole khoản); ``folded`` holds each unit's words."""
+    khoản number, điểm letter or "" for the whole khoản); ``bags`` holds each unit's own."""
     found: dict[tuple[str, int, str], set[str]] = {}
     article, clause = "", 0
-    for unit, text, words in zip(candidates, texts, folded, strict=True):
+    for unit, text, bag in zip(candidates, texts, bags, strict=True):
         here = article_key(unit.chunk.section)
         if here != article:
             article, clause = here, 0
@@ -437,7 +512,6 @@ def _clause_words(
             clause = int(opened.group(1))
         if not clause:
             continue
-        bag = set(words) | _bigrams(words)
         found.setdefault((article, clause, ""), set()).update(bag)
         point = _POINT_START.match(text)
         if point:
@@ -445,15 +519,14 @@ def _clause_words(
     return found
 
 
-def _referred(unit: _Unit, text: str) -> list[tuple[str, int, str]]:
-    """The khoản and điểm of its own article a unit refers to ("người quy định tại khoản 1
+def _references(text: str) -> tuple[tuple[int, str], ...]:
+    """The khoản and điểm of its own article a text refers to ("người quy định tại khoản 1
     Điều này", "điểm a khoản 1 Điều này"): their words are its topic too."""
-    article = article_key(unit.chunk.section)
-    return [
-        (article, int(m.group(2)), m.group(1) or "")
+    return tuple(
+        (int(m.group(2)), m.group(1) or "")
         for m in _REFERENCE.finditer(text)
         if not _EXCEPT.search(text[max(0, m.start() - 40) : m.start()])
-    ]
+    )
 
 
 def _ranges(unit: _Unit) -> tuple[tuple[int, int], ...]:
@@ -502,13 +575,6 @@ def _stated_pairs(words: list[str]) -> tuple[set[str], set[str]]:
             continue
         (negated if i > 0 and words[i - 1] == "khong" else plain).add(f"{a}_{b}")
     return plain, negated
-
-
-def _negation_conflict(asked: tuple[set[str], set[str]], words: list[str]) -> bool:
-    """True when a clause states a pair the question names only in the other form: "nhà
-    giáo không chuyên trách" for "giáo viên chuyên trách", or the reverse."""
-    plain, negated = _stated_pairs(words)
-    return bool((asked[0] & negated) - plain or (asked[1] & plain) - negated)
 
 
 def span_candidates(chunks: Sequence[Chunk]) -> list[_Unit]:

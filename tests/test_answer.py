@@ -5,7 +5,15 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from index.answer import QueryTerms, build_answer, choose_span, next_passages, tiers, units
+from index.answer import (
+    QueryTerms,
+    build_answer,
+    choose_span,
+    clause_fit,
+    next_passages,
+    tiers,
+    units,
+)
 from index.models import Chunk, DocumentInfo, Hit, SearchResult
 
 ARTICLE_3 = [
@@ -464,3 +472,18 @@ def test_the_name_of_a_form_states_nothing() -> None:
     )
     asked = "hội đồng trường của trường phổ thông tư thục có bao nhiêu thành viên"
     assert bold(asked, text).startswith("4. Hội đồng trường")
+
+
+def test_clause_fit_scores_a_passage_by_its_best_clause() -> None:
+    # The ranker's view of the README example: the support staff's 20% passage shares the
+    # article's words, but only the 40% passage has one clause naming the teacher's level.
+    article = chunks()
+    terms = QueryTerms("GV cấp 2 được phụ cấp ưu đãi bao nhiêu %", lambda token: 1.0)
+    fit = clause_fit(terms, article)
+    assert set(fit) == {0, 1, 2}
+    assert fit[1] > fit[0] and fit[1] > fit[2], fit
+    # Scored together, in any order given: the same figures.
+    assert clause_fit(terms, article[::-1]) == fit
+    # A question of none of their words fits none of them.
+    nothing = QueryTerms("lịch thi đấu bóng đá", lambda token: 1.0)
+    assert not any(clause_fit(nothing, article).values())

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.answer import QueryTerms
+from index.answer import QueryTerms, clause_fit
 from index.facets import agreement, text_facets
 from index.lexicon import QUESTION_WORDS, expand
 from index.textnorm import fold, syllables
@@ -43,6 +43,7 @@ PASSAGE_FEATURES = (
     "query_terms",
     "span_cos",
     "span_cos_gap",
+    "clause_fit",
 )
 QUESTION_FEATURES = (
     "top_score",
@@ -151,6 +152,11 @@ def passage_features(
         for p in positions
     ]
     best_span = max((c for c in closest if not math.isnan(c)), default=NAN)
+    # The best clause of each passage scored as the bold span is chosen, over all candidates
+    # at once, relative to the best candidate's: the role, level and figure asked for stated
+    # together in one khoản or điểm, not spread over a long passage.
+    fit = clause_fit(view.terms, [state.chunks[p] for p in positions])
+    top_fit = max(fit.values(), default=0.0) or 1.0
     top_dense = max(cands.dense.values()) if cands.dense else NAN
     floor_dense = min(cands.dense.values()) if cands.dense else NAN
     rows = []
@@ -186,6 +192,7 @@ def passage_features(
                 float(len(view.unigrams)),
                 closest[rank],
                 closest[rank] - best_span,
+                fit.get(chunk.chunk_id, 0.0) / top_fit,
             )
         )
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(PASSAGE_FEATURES))

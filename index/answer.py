@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -306,18 +307,20 @@ def _folded_words(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class _UnitFacts:
-    """What a unit's score needs that does not depend on the question (cached per text)."""
+    """What a unit's score needs that does not depend on the question (cached per text).
+    Word bags are shared between the units that have the same text, lead-in or heading."""
 
     bag: frozenset[str]
     """Its own words and word pairs (what a clause referring to it inherits)."""
-    own: frozenset[str]
-    """Its words and word pairs, with its khoản's lead-in's."""
+    lead: frozenset[str]
+    """Its khoản's lead-in's words and pairs (count as its own)."""
     heading: frozenset[str]
     """Its article heading's and first sentence's words and pairs (count at INHERITED)."""
     full: str
     """Its text and lead-in with the numbers that state nothing blanked out."""
     facets: dict[str, set[str]]
-    negation: tuple[frozenset[str], frozenset[str]]
+    negated: frozenset[str]
+    """The word pairs it states after "không" (see :func:`_stated_pairs`); usually none."""
     factor: float
     """Its kind's weight: a source note, a heading, a lead-in alone, a title, a table row."""
     document_factor: float
@@ -328,13 +331,28 @@ class _UnitFacts:
     """The (khoản, điểm) of its own article it refers to (see :func:`_references`)."""
 
 
+_EMPTY: frozenset[str] = frozenset()
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_bag(*texts: str) -> frozenset[str]:
+    """The folded words of these texts read in a row, and their word pairs (interned: the
+    same words recur in thousands of clauses)."""
+    words = [sys.intern(w) for text in texts for w in _folded_words(text)]
+    return frozenset(words) | frozenset(sys.intern(pair) for pair in _bigrams(words))
+
+
+@functools.lru_cache(maxsize=4096)
+def _pairs_of(full: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(pairs a text states plainly, pairs it states after "không"): kept for a few texts
+    only, as a question naming a negated case ("không chuyên trách") is rare."""
+    plain, negated = _stated_pairs(_folded_words(full))
+    return frozenset(plain), frozenset(negated)
+
+
 @functools.lru_cache(maxsize=65536)
 def _unit_facts(text: str, lead: str, context: str, opening: str) -> _UnitFacts:
-    words = _folded_words(text)
-    lead_words = _folded_words(lead)
-    heading = _folded_words(context) + _folded_words(opening)
     full = stated_figures(text + " " + lead)
-    plain, negated = _stated_pairs(_folded_words(full))
     lead_in = text.rstrip().endswith(":")
     kind = 1.0
     if _HEADING.match(text):
@@ -346,12 +364,12 @@ def _unit_facts(text: str, lead: str, context: str, opening: str) -> _UnitFacts:
     table = TABLE_FACTOR if text.count("|") >= 2 else 1.0  # a table row, not a sentence
     source_note = SOURCE_NOTE_FACTOR if _SOURCE_NOTE.match(text) else kind
     return _UnitFacts(
-        bag=frozenset(words) | _bigrams(words),
-        own=frozenset({*words, *lead_words} | _bigrams(words) | _bigrams(lead_words)),
-        heading=frozenset(set(heading) | _bigrams(heading)),
+        bag=_word_bag(text),
+        lead=_word_bag(lead) if lead else _EMPTY,
+        heading=_word_bag(context, opening) if context or opening else _EMPTY,
         full=full,
         facets=text_facets(full),
-        negation=(frozenset(plain), frozenset(negated)),
+        negated=_pairs_of(full)[1] or _EMPTY,
         factor=source_note * table,
         document_factor=kind * table,
         transitional=bool(_TRANSITIONAL.search(full)),
@@ -379,19 +397,19 @@ def _score_units(
     facts = [_facts_of(unit, text) for unit, text in zip(candidates, texts, strict=True)]
     referring = any(f.refers for f in facts)
     clauses = _clause_words(candidates, texts, [f.bag for f in facts]) if referring else {}
-    bags = []
-    for unit, fact in zip(candidates, facts, strict=True):
-        inherited = fact.heading
-        if fact.refers:
-            article = article_key(unit.chunk.section)
-            for clause, point in fact.refers:
-                inherited = inherited | clauses.get((article, clause, point), set())
-        bags.append((fact.own, inherited))
     n = len(candidates)
     wanted = {**terms.weights, **terms.bigrams}
     asked = wanted.keys()
     # The question's terms each unit states, and those only its heading or referred clause do.
-    found = [(asked & own, (asked & head) - own) for own, head in bags]
+    found = []
+    for unit, fact in zip(candidates, facts, strict=True):
+        stated = (asked & fact.bag) | (asked & fact.lead)
+        inherited = asked & fact.heading
+        if fact.refers:
+            article = article_key(unit.chunk.section)
+            for clause, point in fact.refers:
+                inherited |= asked & clauses.get((article, clause, point), _EMPTY)
+        found.append((stated, inherited - stated))
     local_df = dict.fromkeys(wanted, 0)
     for stated, inherited in found:
         for term in stated | inherited:
@@ -411,10 +429,11 @@ def _score_units(
         elif terms.asks_figure and _ANY_FIGURE.search(fact.full):
             score *= 1 + FIGURE_BONUS / 3
         match, conflict = agreement(terms.facets, fact.facets)
-        plain, negated = fact.negation
         asked_plain, asked_negated = terms.stated
-        if (asked_plain & negated) - plain or (asked_negated & plain) - negated:
-            conflict += 1
+        if (asked_plain & fact.negated) or asked_negated:
+            plain, negated = _pairs_of(fact.full)
+            if (asked_plain & negated) - plain or (asked_negated & plain) - negated:
+                conflict += 1
         score *= (1 + FACET_BONUS * match) * CONFLICT_FACTOR**conflict
         if unit.chunk.chunk_id == preferred and not conflict:
             score *= 1 + TOP_HIT_BONUS

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import numpy as np
+
 from index.docnumbers import number_key
 from index.models import DocumentInfo
 from index.textnorm import syllables
@@ -43,16 +45,59 @@ def _shingles(text: str) -> set[int]:
     return {hash(tuple(words[i : i + SHINGLE])) for i in range(max(0, len(words) - SHINGLE + 1))}
 
 
+# Only documents sharing a shingle are compared (comparing every pair cost 6 s at 2,000 news
+# articles and grows with their square). A shingle held by more than COMMON_SHINGLE documents
+# is boilerplate ("Sở Giáo dục và Đào tạo ...") and proposes no pair: copies share many others.
+COMMON_SHINGLE = 200
+
+
+def _candidates(doc_ids: list[str], sets: dict[str, set[int]]) -> dict[str, set[str]]:
+    """For each document, the later ones (in ``doc_ids`` order) that may hold SIMILAR of the
+    smaller one's shingles: the shingles they share outside boilerplate, plus the boilerplate
+    either may share, reach it (an upper bound, so no copy is missed)."""
+    n = len(doc_ids)
+    sizes = np.asarray([len(sets[d]) for d in doc_ids], dtype=np.int64)
+    owner = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    shingle = np.fromiter(
+        (h for d in doc_ids for h in sets[d]), dtype=np.int64, count=int(sizes.sum())
+    )
+    if len(shingle) == 0:
+        return {}
+    order = np.argsort(shingle, kind="stable")
+    shingle, owner = shingle[order], owner[order]
+    starts = np.flatnonzero(np.r_[True, shingle[1:] != shingle[:-1]])
+    runs = np.diff(np.r_[starts, len(shingle)])
+    common = runs > COMMON_SHINGLE
+    boiler = np.bincount(owner[np.repeat(common, runs)], minlength=n)
+    keys = []
+    pairs_of_two = starts[runs == 2]
+    keys.append(owner[pairs_of_two] * n + owner[pairs_of_two + 1])
+    for start, size in zip(starts[(runs > 2) & ~common], runs[(runs > 2) & ~common], strict=True):
+        holders = np.unique(owner[start : start + size])
+        a, b = np.triu_indices(len(holders), k=1)
+        keys.append(holders[a] * n + holders[b])
+    pair, shared = np.unique(np.concatenate(keys), return_counts=True)
+    a, b = pair // n, pair % n
+    possible = shared + np.minimum(boiler[a], boiler[b]) >= SIMILAR * np.minimum(sizes[a], sizes[b])
+    found: dict[str, set[str]] = {}
+    for i, j in zip(a[possible].tolist(), b[possible].tolist(), strict=True):
+        first, second = (i, j) if i < j else (j, i)
+        found.setdefault(doc_ids[first], set()).add(doc_ids[second])
+    return found
+
+
 def _similar_groups(doc_ids: list[str], texts: dict[str, str]) -> list[list[str]]:
     """Number-less documents whose shingles mostly overlap (the smaller one's view)."""
     sets = {d: _shingles(texts.get(d, "")) for d in doc_ids}
+    candidates = _candidates(doc_ids, sets)
+    order = {doc_id: i for i, doc_id in enumerate(doc_ids)}
     groups: list[list[str]] = []
     placed: set[str] = set()
-    for i, a in enumerate(doc_ids):
+    for a in doc_ids:
         if a in placed or not sets[a]:
             continue
         group = [a]
-        for b in doc_ids[i + 1 :]:
+        for b in sorted(candidates.get(a, ()), key=order.__getitem__):
             if b in placed or not sets[b]:
                 continue
             common = len(sets[a] & sets[b]) / min(len(sets[a]), len(sets[b]))

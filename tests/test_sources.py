@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from index.duplicates import canonical_copies
+from index.duplicates import COMMON_SHINGLE, canonical_copies, copy_groups
 from index.models import Chunk, DocumentInfo
 from index.sources import (
     COMPILATION_TYPE,
@@ -50,6 +50,21 @@ def test_cleanest_copy_is_served_and_others_are_its_copies() -> None:
               "non", "trường", "tiểu", "học"}
     served = canonical_copies(docs, texts, lambda w: 50 if w in common else 1)
     assert served == {"b.md": ("a.md",)}
+
+
+def test_copies_without_a_number_are_found_past_shared_boilerplate() -> None:
+    # Every letter opens with the same heading (boilerplate: more documents hold its shingles
+    # than any copy test compares); two of them are the same short notice, one cut short, so
+    # the heading is a good part of what they share.
+    heading = "Sở Giáo dục và Đào tạo tỉnh Vĩnh Long thông báo về việc tổ chức hội nghị. "
+    notice = ("Lịch thi tuyển sinh lớp 10 trường chuyên Nguyễn Bỉnh Khiêm: ngày 5 tháng 6 thi "
+              "Ngữ văn, ngày 6 tháng 6 thi Toán và môn chuyên.")
+    docs = {f"l{i:03}.md": doc(f"l{i:03}.md", None) for i in range(COMMON_SHINGLE + 5)}
+    texts = {d: heading + f"Thư số {i}: về lịch họp riêng số {i * 7} của đơn vị {i}."
+             for i, d in enumerate(sorted(docs))}
+    texts["l010.md"] = heading + notice
+    texts["l150.md"] = heading + notice.rsplit(" ", 3)[0]  # its last words cut off
+    assert copy_groups(docs, texts) == [["l010.md", "l150.md"]]
 
 
 def test_other_sectors_staff_rules_are_told_apart() -> None:

@@ -45,9 +45,10 @@ def _shingles(text: str) -> set[int]:
     return {hash(tuple(words[i : i + SHINGLE])) for i in range(max(0, len(words) - SHINGLE + 1))}
 
 
-# Only documents sharing a shingle are compared (comparing every pair cost 6 s at 2,000 news
-# articles and grows with their square). A shingle held by more than COMMON_SHINGLE documents
-# is boilerplate ("Sở Giáo dục và Đào tạo ...") and proposes no pair: copies share many others.
+# Only documents sharing enough shingles are compared (comparing every pair took 6 s for the
+# 870 documents of the 10k-passage bench corpus, and grows with their square). A shingle held
+# by more than COMMON_SHINGLE documents is boilerplate ("Sở Giáo dục và Đào tạo ...") and
+# proposes no pair: copies share many others.
 COMMON_SHINGLE = 200
 
 
@@ -80,9 +81,8 @@ def _candidates(doc_ids: list[str], sets: dict[str, set[int]]) -> dict[str, set[
     a, b = pair // n, pair % n
     possible = shared + np.minimum(boiler[a], boiler[b]) >= SIMILAR * np.minimum(sizes[a], sizes[b])
     found: dict[str, set[str]] = {}
-    for i, j in zip(a[possible].tolist(), b[possible].tolist(), strict=True):
-        first, second = (i, j) if i < j else (j, i)
-        found.setdefault(doc_ids[first], set()).add(doc_ids[second])
+    for i, j in zip(a[possible].tolist(), b[possible].tolist(), strict=True):  # i < j
+        found.setdefault(doc_ids[i], set()).add(doc_ids[j])
     return found
 
 

@@ -155,8 +155,8 @@ def passage_features(
         for p in positions
     ]
     best_span = max((c for c in closest if not math.isnan(c)), default=NAN)
-    # The best clause of each passage scored as the bold span is chosen, over all candidates
-    # at once, relative to the best candidate's: the role, level and figure asked for stated
+    # The best clause of each passage scored as the bold span is chosen, the best candidates
+    # scored together, relative to the best one's: the role, level and figure asked for stated
     # together in one khoản or điểm, not spread over a long passage.
     fit = clause_fit(view.terms, [state.chunks[p] for p in positions[:CLAUSE_FIT_DEPTH]])
     top_fit = max(fit.values(), default=0.0) or 1.0

@@ -25,7 +25,7 @@ from index.docnumbers import number_key, without_references
 from index.facets import agreement, question_facets, text_facets
 from index.lexicon import QUESTION_WORDS, expand
 from index.models import Answer, Chunk, Hit, SearchResult, Span
-from index.textnorm import fold, syllables
+from index.textnorm import fold, folded_syllables, syllables
 
 # A new unit starts at a blank line or at a line opening a khoản ("2."), điểm ("b)") or dash.
 _UNIT_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:\d{1,2}\.\d{0,2}\.?|[a-zđ]\)|[-+•])\s)")
@@ -250,8 +250,8 @@ class QueryTerms:
         asked = without_references(question)
         if all(fold(w) in QUESTION_WORDS for w in syllables(asked)):
             asked = question  # "nghị quyết 29-NQ/TW": nothing else to go by
-        typed = [fold(w) for w in syllables(asked)]
-        extra = [fold(w) for w in syllables(expand(asked))]
+        typed = folded_syllables(asked)
+        extra = folded_syllables(expand(asked))
         content = [w for w in typed if w not in QUESTION_WORDS]
         self.weights: dict[str, float] = {}
         for w in content:
@@ -302,7 +302,7 @@ def stated_figures(text: str) -> str:
 
 
 def _folded_words(text: str) -> list[str]:
-    return [fold(w) for w in syllables(text)]
+    return folded_syllables(text)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,29 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)")
 
 
+@lru_cache(maxsize=64)
+def _phrases(pattern: str) -> tuple[str, ...]:
+    """A facet pattern's alternatives as plain folded phrases ("\\bgv\\b" -> "gv")."""
+    phrases = tuple(alt.replace(r"\b", "") for alt in pattern.split("|"))
+    if not all(re.fullmatch(r"[a-z0-9 ]+", p) for p in phrases):
+        raise ValueError(f"facet patterns are plain folded phrases: {pattern!r}")
+    return phrases
+
+
+def _names(folded: str, pattern: str) -> bool:
+    """True when a folded text names one of the pattern's phrases as words."""
+    return any(p in folded for p in _phrases(pattern)) and bool(_compiled(pattern).search(folded))
+
+
+@lru_cache(maxsize=8)
+def _any_phrase(facet: str, side: int) -> re.Pattern[str]:
+    """Every phrase of a facet's values, unbounded: a text matching none names no value (one
+    search instead of one test per value; a passage's facets are read for each of its
+    clauses, cold, at question time)."""
+    phrases = {p for patterns in FACETS[facet].values() for p in _phrases(patterns[side])}
+    return re.compile("|".join(sorted(phrases, key=len, reverse=True)))
+
+
 def question_facets(question: str) -> dict[str, set[str]]:
     """Facet values a question names, e.g. {"role": {"nha_giao"}, "level": {"mam_non"}}."""
     return _facets(question, asked=True)
@@ -63,7 +86,11 @@ def _facets(text: str, asked: bool) -> dict[str, set[str]]:
     side = 0 if asked else 1
     found: dict[str, set[str]] = {}
     for facet, values in FACETS.items():
-        hits = {v for v, patterns in values.items() if _compiled(patterns[side]).search(folded)}
+        hits = (
+            {v for v, patterns in values.items() if _names(folded, patterns[side])}
+            if _any_phrase(facet, side).search(folded)
+            else set()
+        )
         if facet == "level" and not asked and _GENERAL_SCHOOL.search(folded):
             hits.add(_GENERAL_EDUCATION)
         if hits:

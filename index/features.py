@@ -17,7 +17,7 @@ import numpy as np
 from index.answer import QueryTerms, clause_fit
 from index.facets import agreement, text_facets
 from index.lexicon import QUESTION_WORDS, expand
-from index.textnorm import fold, syllables
+from index.textnorm import folded_syllables
 
 NAN = float("nan")
 # Only the best fused candidates get their clauses scored (the first time a passage is a
@@ -101,8 +101,8 @@ class QuestionView:
 
     def __init__(self, question: str, idf) -> None:  # noqa: ANN001 - a token -> weight callable
         self.terms = QueryTerms(question, idf)
-        typed = [fold(w) for w in syllables(question)]
-        extra = [fold(w) for w in syllables(expand(question))]
+        typed = folded_syllables(question)
+        extra = folded_syllables(expand(question))
         self.unigrams = [w for w in dict.fromkeys(typed + extra) if w not in QUESTION_WORDS]
         content = [w for w in typed if w not in QUESTION_WORDS]
         self.bigrams = list(
@@ -133,7 +133,7 @@ def _passage_view(state, pos: int) -> tuple:  # noqa: ANN001
 
 
 def _bag(text: str) -> tuple[set[str], set[str]]:
-    words = [fold(w) for w in syllables(text)]
+    words = folded_syllables(text)
     return set(words), {f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)}
 
 

@@ -137,6 +137,12 @@ def syllables(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
+def folded_syllables(text: str) -> list[str]:
+    """Tone-mark-free syllables, ``[fold(w) for w in syllables(text)]`` in one pass: the
+    text is folded once, not word by word."""
+    return _TOKEN.findall(fold(text))
+
+
 def tokens(text: str) -> list[str]:
     """BM25 tokens shared by index and query.
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from index.facets import (
+    FACETS,
     agreement,
     allowances,
     other_allowance,
@@ -86,3 +89,18 @@ def test_a_rule_for_general_education_holds_for_each_of_its_levels() -> None:
     assert agree(question, clause) == (1, 0)  # the level; the question names no role
     # "trung học phổ thông" is one level, not general education.
     assert agree("giáo viên THCS", "giáo viên trường trung học phổ thông") == (1, 1)
+
+
+@pytest.mark.parametrize("side", [0, 1])
+def test_every_phrase_of_every_value_is_found_in_a_sentence(side) -> None:
+    # The quick pre-check (one search for any phrase of a facet) must never hide a value.
+    read = question_facets if side == 0 else text_facets
+    for facet, values in FACETS.items():
+        for value, patterns in values.items():
+            for phrase in patterns[side].replace(r"\b", "").split("|"):
+                found = read(f"quy định về {phrase} năm nay")
+                assert value in found.get(facet, set()), (facet, value, phrase)
+
+
+def test_a_text_naming_no_group_or_level_has_no_facets() -> None:
+    assert text_facets("Thời hạn nộp hồ sơ là 30 ngày kể từ ngày nhận được thông báo.") == {}

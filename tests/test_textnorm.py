@@ -6,7 +6,15 @@ import unicodedata
 
 import pytest
 
-from index.textnorm import fold, has_tone_marks, normalize, normalize_line, tokens
+from index.textnorm import (
+    fold,
+    folded_syllables,
+    has_tone_marks,
+    normalize,
+    normalize_line,
+    syllables,
+    tokens,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,3 +64,16 @@ def test_accented_and_plain_questions_share_folded_tokens():
     plain = set(tokens("giao vien duoc phu cap"))
     assert plain <= accented
     assert "phu_cap" in plain
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ĐIỀU 3. Mức phụ cấp ưu đãi 45% (Giáo viên THCS) — khoản 2, điểm đ",
+        "Nghị định số 66/2026/NĐ-CP ngày 01/3/2026; “Quy chế” …",
+        "Thời gian tập sự: 12 tháng. ĐĂNG KÝ Dự THI Ở ĐÂU?",
+    ],
+)
+def test_folded_syllables_are_the_syllables_folded_one_by_one(text):
+    # Folding the whole text once must split into exactly the words of folding each word.
+    assert folded_syllables(text) == [fold(w) for w in syllables(text)]

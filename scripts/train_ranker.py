@@ -5,6 +5,8 @@ Usage:
     python scripts/train_ranker.py                       # default index, the three dev sets
     python scripts/train_ranker.py --index DIR --modes bm25 hybrid
     python scripts/train_ranker.py --questions eval/dev.jsonl   # one set only
+    python scripts/train_ranker.py --public data/eval/alqac2022 --public-index DIR \
+        --public-weight 0.3      # also learn from a public set's train half, weighted
 
 Each question set (``eval/dev.jsonl``, ``eval/fresh.jsonl``, ``eval/fresh2.jsonl`` by default)
 is split in two halves by a hash of each question id: the models learn from the "train" halves
@@ -125,12 +127,16 @@ GRID = [
 CV_FOLDS = 4
 
 
-def train_ranker(rows: list, labels: list, groups: list, params: dict) -> str:
-    """A LightGBM lambdarank model as text."""
+def train_ranker(
+    rows: list, labels: list, groups: list, params: dict, weights: list | None = None
+) -> str:
+    """A LightGBM lambdarank model as text; ``weights``, one per group, scale what each
+    question's candidates teach (the public sets' questions count less than the staff's)."""
     import lightgbm
 
     data = lightgbm.Dataset(
         np.vstack(rows), label=np.asarray(labels), group=groups,
+        weight=None if weights is None else np.repeat(weights, groups).astype(float),
         feature_name=list(PASSAGE_FEATURES), free_raw_data=False,
     )
     settings = {**BASE_PARAMS, **{k: v for k, v in params.items() if k != "rounds"}}
@@ -143,12 +149,21 @@ def fold_of(qid: str) -> int:
     return int(hashlib.sha1(f"fold:{qid}".encode()).hexdigest(), 16) % CV_FOLDS
 
 
-def choose_params(rows: list, labels: list, groups: list, qids: list) -> tuple[dict, list]:
+def choose_params(
+    rows: list,
+    labels: list,
+    groups: list,
+    qids: list,
+    weights: list | None = None,
+    counted: list | None = None,
+) -> tuple[dict, list]:
     """The smallest grid setting whose cross-validated hit@1 on the train half is within one
     standard error of the best (the "one standard error" rule: a few hundred questions cannot
     tell settings closer than that apart, and the smaller model overfits less).
 
-    Folds split by question, so a question's bm25 and hybrid groups stay together.
+    Folds split by question, so a question's bm25 and hybrid groups stay together. With
+    ``counted`` (one flag per group) only those groups' questions are scored: a public set
+    is learnt from, the staff questions are what the setting is chosen for.
     Returns the setting and one row of figures per setting.
     """
     import lightgbm
@@ -166,8 +181,11 @@ def choose_params(rows: list, labels: list, groups: list, qids: list) -> tuple[d
                 np.concatenate([y[starts[i] : starts[i + 1]] for i in inside]).tolist(),
                 [groups[i] for i in inside],
                 params,
+                None if weights is None else [weights[i] for i in inside],
             ))
             for i in outside:
+                if counted is not None and not counted[i]:
+                    continue
                 relevant = y[starts[i] : starts[i + 1]][np.argsort(-model.predict(rows[i]))]
                 first = int(np.argmax(relevant)) if relevant.any() else None
                 firsts.append(first == 0)
@@ -179,7 +197,8 @@ def choose_params(rows: list, labels: list, groups: list, qids: list) -> tuple[d
     top = max(row["cv_hit@1"] for row in table)
     # Counted over questions, the unit the folds split by (a question's bm25 and hybrid groups
     # are not two independent trials).
-    error = math.sqrt(top * (1 - top) / len(set(qids)))
+    judged = {q for i, q in enumerate(qids) if counted is None or counted[i]}
+    error = math.sqrt(top * (1 - top) / len(judged))
     tied = [i for i in range(len(GRID)) if table[i]["cv_hit@1"] >= top - error]
     best = min(tied, key=lambda i: (GRID[i]["num_leaves"], -GRID[i]["min_data_in_leaf"],
                                     -GRID[i]["lambda_l2"], GRID[i]["rounds"]))
@@ -268,6 +287,10 @@ def main(argv: list[str] | None = None) -> int:
         "--public", type=Path, help="a converted public set folder (data/eval/alqac2022)"
     )
     parser.add_argument("--public-index", type=Path, help="its BM25 index folder")
+    parser.add_argument(
+        "--public-weight", type=float, default=1.0,
+        help="how much a public-set question teaches next to a staff question (1 = as much)",
+    )
     parser.add_argument("--json", type=Path, default=ROOT / "eval" / "results" / "ranker.json")
     args = parser.parse_args(argv)
     if args.public and not args.public_index:
@@ -301,6 +324,7 @@ def train_and_report(args: argparse.Namespace) -> int:
         qids += ids
     public_held: list = []
     public_engine = None
+    weights = counted = None
     if args.public:
         pub = replace(settings.with_dirs(args.public / "corpus", args.public_index),
                       embedding=replace(settings.embedding, backend="none"))
@@ -313,15 +337,19 @@ def train_and_report(args: argparse.Namespace) -> int:
         labels += y
         groups += g
         qids += [f"{args.public.name}:{q}" for q in ids]
+        weights = [1.0] * (len(groups) - len(g)) + [args.public_weight] * len(g)
+        counted = [True] * (len(groups) - len(g)) + [False] * len(g)
         print(f"{args.public.name}: {len(g)} nhóm huấn luyện")
     RANKER_FILE.parent.mkdir(parents=True, exist_ok=True)
-    params, table = choose_params(rows, labels, groups, qids)
+    params, table = choose_params(rows, labels, groups, qids, weights, counted)
     print(f"cross-validation on the train half ({CV_FOLDS} folds, {len(GRID)} settings):")
     for row in sorted(table, key=lambda r: -r["cv_hit@1"])[:5]:
         print("  " + "  ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
                                for k, v in row.items()))
     print(f"chosen: {params}")
-    RANKER_FILE.write_text(train_ranker(rows, labels, groups, params), encoding="utf-8")
+    RANKER_FILE.write_text(
+        train_ranker(rows, labels, groups, params, weights), encoding="utf-8"
+    )
     engine.ranker = Ranker.load()
     models = {}
     for mode in [m for m in modes if m in ABSTAIN_PHASES]:

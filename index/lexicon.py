@@ -90,7 +90,6 @@ EXPANSIONS: dict[str, str] = {
     "ktx": "ký túc xá",
     "htxs": "hoàn thành xuất sắc nhiệm vụ",
     "httnv": "hoàn thành tốt nhiệm vụ",
-    "htt": "hoàn thành tốt",
     "htnv": "hoàn thành nhiệm vụ",
     "khtnv": "không hoàn thành nhiệm vụ",
     "dtts": "dân tộc thiểu số",

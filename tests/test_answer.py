@@ -487,17 +487,3 @@ def test_clause_fit_scores_a_passage_by_its_best_clause() -> None:
     # A question of none of their words fits none of them.
     nothing = QueryTerms("lịch thi đấu bóng đá", lambda token: 1.0)
     assert not any(clause_fit(nothing, article).values())
-
-
-def test_a_grade_typed_as_its_initials_is_the_grade_in_bold() -> None:
-    # The yearly review's grades differ by one word; "HTT" is what staff type for "hoàn thành
-    # tốt" (the grade, not "hoàn thành nhiệm vụ" which every grade's line repeats).
-    text = (
-        "Điều 12. Xếp loại chất lượng\n\n"
-        "1. Hoàn thành xuất sắc nhiệm vụ: Đạt từ 90 điểm trở lên.\n\n"
-        "2. Hoàn thành tốt nhiệm vụ: Đạt từ 70 điểm đến dưới 90 điểm.\n\n"
-        "3. Hoàn thành nhiệm vụ: Đạt từ 50 điểm đến dưới 70 điểm."
-    )
-    assert bold("viên chức xếp loại HTT nhiệm vụ cần bao nhiêu điểm", text).startswith(
-        "2. Hoàn thành tốt"
-    )

@@ -167,6 +167,8 @@ def answer_blocks(answer: Answer, passage_chars: int) -> list[str]:
         # nothing: the collection holds no text on it.
         if answer.reason == "unheld_topic":
             return [messages.NO_ANSWER_TOPIC.format(about=about)]
+        if answer.reason == "unmet_topic":  # held elsewhere: asking again without it is no help
+            return [messages.NO_ANSWER_PASSAGE.format(about=about)]
         return [messages.NO_ANSWER_ABOUT.format(about=about)]
     if answer.abstained or not answer.passages:
         return [messages.NO_ANSWER]

@@ -66,6 +66,10 @@ NO_ANSWER_ABOUT = (
     "Không tìm thấy văn bản nào về {about} trả lời được câu hỏi này.\n"
     "Bạn thử hỏi lại không kèm {about} để xem quy định chung, hoặc tra theo số hiệu bằng /vanban."
 )
+NO_ANSWER_PASSAGE = (
+    "Không tìm thấy đoạn văn bản nào về {about} trả lời được câu hỏi này.\n"
+    "Bạn thử hỏi cụ thể hơn, hoặc tra theo số hiệu bằng /vanban."
+)
 NO_ANSWER_TOPIC = (
     "Bộ sưu tập chưa có văn bản nào về {about}, nên không trả lời được câu hỏi này.\n"
     "Nếu cần, đề nghị quản trị viên bổ sung văn bản về chủ đề này."

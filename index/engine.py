@@ -42,7 +42,7 @@ from index.snapshot import Snapshot, load_verified
 from index.sources import names_other_sector
 from index.store import IndexCorrupt, IndexMismatch, IndexMissing
 from index.textnorm import fold, has_tone_marks, normalize_line, syllables, tokens
-from index.topics import unheld
+from index.topics import unheld, unnamed
 
 logger = logging.getLogger(__name__)
 
@@ -480,7 +480,11 @@ class Engine:
             topics = tuple(unheld(question, state.topics))
             if topics:
                 return "unheld_topic", topics
-            missing = self._unmet_anchors(question, answer.passages[0])
+            told = self._told(answer.passages[0])
+            topics = tuple(unnamed(question, told))
+            if topics:
+                return "unmet_topic", topics
+            missing = self._unmet_anchors(question, answer.passages[0], told)
             if missing:
                 return "unmet_anchor", missing
             if self._scope_only(question, answer):
@@ -519,12 +523,10 @@ class Engine:
             return False
         return span.similarity < floor and doubt >= SPAN_FLOOR_DOUBT
 
-    def _unmet_anchors(self, question: str, hit: Hit) -> tuple[str, ...]:
-        """The years and provinces the question names that a passage (with its heading, its
-        document's title, number, issuer and dates) never mentions: "học phí năm 2027 ở Hà
-        Nội" is not answered by a 2019 decree, nor "Nghệ An khen thưởng ..." by Vĩnh Long's
-        news (a national text meets any province). A news item or other unnumbered text is
-        about one event: all of it counts (its province is often named in another passage)."""
+    def _told(self, hit: Hit) -> str:
+        """What a passage tells about itself: its text, heading, section and its document's
+        title, number, issuer and dates. A news item or other unnumbered text is about one
+        event: all of it counts (its province is often named in another passage)."""
         doc = hit.doc
         parts = [hit.chunk.text, hit.chunk.context, hit.chunk.section, doc.title, doc.number,
                  doc.issuer, doc.issued, doc.effective]
@@ -532,9 +534,17 @@ class Engine:
             state = self._state
             positions = state.by_doc.get(doc.doc_id, [])[:WHOLE_TEXT_PASSAGES]
             parts += [state.chunks[p].text for p in positions]
-        seen = " ".join(filter(None, parts))
+        return " ".join(filter(None, parts))
+
+    @staticmethod
+    def _unmet_anchors(question: str, hit: Hit, told: str) -> tuple[str, ...]:
+        """The years and provinces the question names that a passage (``told``: see
+        :meth:`_told`) never mentions: "học phí năm 2027 ở Hà Nội" is not answered by a 2019
+        decree, nor "Nghệ An khen thưởng ..." by Vĩnh Long's news (a national text meets any
+        province)."""
+        doc = hit.doc
         return tuple(
-            a.shown for a in unmet(question, seen, national(doc.issuer, doc.compilation))
+            a.shown for a in unmet(question, told, national(doc.issuer, doc.compilation))
         )
 
     @staticmethod

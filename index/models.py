@@ -141,6 +141,7 @@ class SearchResult:
     """Why the engine abstained: "empty", "no_match", "unknown_number", "low_confidence",
     "unmet_anchor" (the best passage never mentions a year, day or province the question names),
     "unheld_topic" (no passage names a topic the question names: "điểm chuẩn", "dạy thêm"),
+    "unmet_topic" (some passages name it, the best one does not: "trường đạt chuẩn quốc gia"),
     "other_sector" (the best match is another ministry's rule for its own staff),
     "scope_only" (a figure asked, only a scope or definitions article found), "other_school"
     (the best passage is about another school level than the one asked), "other_allowance"
@@ -191,9 +192,10 @@ class Answer:
     """Shown, but the engine doubts it answers: the abstain model's probability reached
     ``retrieval.doubt_probability`` without reaching its own threshold. Front ends say so."""
     missing: tuple[str, ...] = ()
-    """Declined (reason "unmet_anchor" or "unheld_topic") because the best passage never
-    mentions these years or provinces the question names ("năm 2027", "Hà Nội"), or no
-    passage names these topics ("điểm chuẩn"); front ends say what nothing was found about."""
+    """Declined (reason "unmet_anchor", "unheld_topic" or "unmet_topic") because the best
+    passage never mentions these years, provinces or topics the question names ("năm 2027",
+    "Hà Nội", "trường đạt chuẩn quốc gia"), or no passage names these topics ("điểm chuẩn");
+    front ends say what nothing was found about."""
 
     @property
     def span(self) -> Span | None:

@@ -38,6 +38,11 @@ TOPICS: dict[str, str] = {
     ),
     r"chuan quoc gia muc(?: do)? (?:1|2|3|i|ii|iii)": "trường đạt chuẩn quốc gia mức độ 1, 2",
     r"quy lop|quy phu huynh|quy hoi cha me": "quỹ lớp, quỹ phụ huynh",
+    # Held (news items give a province's share of such schools, a university text its own
+    # accreditation), so the passage quoted must name it: "điều kiện công nhận trường chuẩn
+    # quốc gia" is not answered by "đại học quốc gia ... đáp ứng Chuẩn cơ sở giáo dục đại học".
+    # Not "tiêu chuẩn quốc gia", a technical standard.
+    r"(?<!tieu )chuan quoc gia": "trường đạt chuẩn quốc gia",
     r"xe dua don": "xe đưa đón học sinh",
 }
 _PATTERNS = {key: re.compile(rf"(?<!\w)(?:{key})(?!\w)") for key in TOPICS}
@@ -58,3 +63,14 @@ def held_topics(texts: Iterable[str]) -> frozenset[str]:
 def unheld(question: str, held: frozenset[str]) -> list[str]:
     """How a reply names the topics a question names that no passage does."""
     return [TOPICS[key] for key in named_topics(question) if key not in held]
+
+
+def unnamed(question: str, text: str) -> list[str]:
+    """How a reply names the topics a question names that a text does not: a passage that
+    never names the topic asked about is not about it, however many words it shares with the
+    question (the text is the passage with its heading and its document's title)."""
+    named = named_topics(question)
+    if not named:
+        return []
+    folded = " ".join(fold(text).split())
+    return [TOPICS[key] for key in named if not _PATTERNS[key].search(folded)]

@@ -1,5 +1,6 @@
 """Topics staff name in a word of their own (index/topics.py) and the engine declining a
-question about one that no passage of the collection names."""
+question about one that no passage of the collection names, or that the passage it would
+quote does not name."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from bot.formatting import answer_blocks
 from index.builder import build_index
 from index.engine import Engine
-from index.topics import held_topics, named_topics, unheld
+from index.topics import held_topics, named_topics, unheld, unnamed
 from tests.conftest import make_settings
 
 
@@ -65,3 +66,51 @@ def test_a_question_about_a_topic_no_passage_names_is_declined(tmp_path: Path, c
     engine = Engine.open(settings)
     answer = engine.answer("giáo viên có được dạy thêm không")
     assert not answer.abstained and answer.passages[0].doc.doc_id == "van-ban/tt29.md"
+
+
+def test_a_passage_not_naming_the_topic_asked_is_not_about_it() -> None:
+    question = "điều kiện công nhận trường chuẩn quốc gia"
+    assert unnamed(question, "Điều 6. Điều kiện công nhận đại học quốc gia") == [
+        "trường đạt chuẩn quốc gia"
+    ]
+    assert unnamed(question, "Tỉ lệ trường đạt chuẩn quốc gia đạt 52,11%") == []
+    # A technical standard is another thing; a question naming no topic is never concerned.
+    assert unnamed("tiêu chuẩn quốc gia về thư viện", "tiêu chuẩn quốc gia") == []
+    assert unnamed("giáo viên được phụ cấp bao nhiêu", "Điều 3. Mức phụ cấp") == []
+
+
+UNIVERSITY = """---
+title: "Nghị định về đại học quốc gia"
+number: "91/2026/NĐ-CP"
+---
+
+Điều 6. Điều kiện công nhận đại học quốc gia
+
+1. Có ít nhất 05 trường đại học thành viên đáp ứng chuẩn cơ sở giáo dục đại học và được
+công nhận là đại học quốc gia theo điều kiện của Nghị định này.
+"""
+
+NEWS = """---
+title: "Vĩnh Long sơ kết học kỳ I"
+---
+
+Toàn tỉnh có 52,11% số trường đạt chuẩn quốc gia, vượt 6,11% chỉ tiêu năm học.
+"""
+
+
+def test_the_passage_quoted_must_name_the_topic_asked(tmp_path: Path, corpus: Path) -> None:
+    (corpus / "van-ban" / "nd91.md").write_text(UNIVERSITY, encoding="utf-8")
+    (corpus / "tin-tuc").mkdir(exist_ok=True)
+    (corpus / "tin-tuc" / "vinh-long.txt").write_text(NEWS, encoding="utf-8")
+    settings = make_settings(tmp_path, corpus, "none")
+    build_index(settings)
+    engine = Engine.open(settings)
+    # The news item holds the topic; the best match for the conditions is the university rule.
+    answer = engine.answer("điều kiện công nhận trường chuẩn quốc gia")
+    assert answer.abstained and answer.reason == "unmet_topic", answer.reason
+    assert answer.missing == ("trường đạt chuẩn quốc gia",) and not answer.passages
+    reply = answer_blocks(answer, 700)[0]
+    assert "Không tìm thấy đoạn văn bản nào về “trường đạt chuẩn quốc gia”" in reply
+    assert "hỏi lại không kèm" not in reply
+    answer = engine.answer("tỉ lệ trường đạt chuẩn quốc gia là bao nhiêu")
+    assert not answer.abstained and answer.passages[0].doc.doc_id == "tin-tuc/vinh-long.txt"

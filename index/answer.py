@@ -301,10 +301,6 @@ def stated_figures(text: str) -> str:
     return _POINTER.sub(" ", text)
 
 
-def _folded_words(text: str) -> list[str]:
-    return folded_syllables(text)
-
-
 @dataclass(frozen=True)
 class _UnitFacts:
     """What a unit's score needs that does not depend on the question (cached per text).
@@ -340,7 +336,7 @@ _EMPTY: frozenset[str] = frozenset()
 def _word_bag(*texts: str) -> frozenset[str]:
     """The folded words of these texts read in a row, and their word pairs (interned: the
     same words recur in thousands of clauses)."""
-    words = [sys.intern(w) for text in texts for w in _folded_words(text)]
+    words = [sys.intern(w) for text in texts for w in folded_syllables(text)]
     return frozenset(words) | frozenset(sys.intern(pair) for pair in _bigrams(words))
 
 
@@ -348,7 +344,7 @@ def _word_bag(*texts: str) -> frozenset[str]:
 def _pairs_of(full: str) -> tuple[frozenset[str], frozenset[str]]:
     """(pairs a text states plainly, pairs it states after "không"): kept for a few texts
     only, as a question naming a negated case ("không chuyên trách") is rare."""
-    plain, negated = _stated_pairs(_folded_words(full))
+    plain, negated = _stated_pairs(folded_syllables(full))
     return frozenset(plain), frozenset(negated)
 
 

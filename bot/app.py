@@ -128,6 +128,7 @@ async def post_init(app: App) -> None:
     embedder = app.bot_data.get(EMBEDDER_KEY)
     journal = await asyncio.to_thread(Journal, settings.bot.database)
     engine = await asyncio.to_thread(open_or_build, settings.index, embedder, database=journal.db)
+    engine.warm_in_background()
     state = BotState(settings=settings, engine=engine, journal=journal, embedder=embedder)
     app.bot_data[STATE_KEY] = state
     await app.bot.set_my_commands([BotCommand(n, text) for n, text in commands.telegram_menu()])

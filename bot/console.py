@@ -269,6 +269,7 @@ def run_console(settings: Settings, stdin: TextIO, out: TextIO, embedder: Any = 
         print("\n" + messages.CONSOLE_BYE, file=out, flush=True)
         return 130
     progress.close()
+    engine.warm_in_background()
     stats = engine.stats()
     mode = effective_mode(engine)
     print(

@@ -193,7 +193,10 @@ class _Unit:
     hạn đình chỉ ... nhưng không quá 12 tháng")."""
 
 
-@functools.lru_cache(maxsize=16384)
+PASSAGE_CACHE = 16384
+
+
+@functools.lru_cache(maxsize=PASSAGE_CACHE)
 def units(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, level) of the điểm, khoản and sentences of a passage, in order."""
     spans: list[tuple[int, int, str]] = []
@@ -332,7 +335,10 @@ _EMPTY: frozenset[str] = frozenset()
 
 # Bounded: the 25,786 clauses of the bundled collection fit (124 MB when all are cached); a
 # larger collection keeps the clauses of its recent candidates.
-@functools.lru_cache(maxsize=32768)
+CLAUSE_CACHE = 32768
+
+
+@functools.lru_cache(maxsize=CLAUSE_CACHE)
 def _word_bag(*texts: str) -> frozenset[str]:
     """The folded words of these texts read in a row, and their word pairs (interned: the
     same words recur in thousands of clauses)."""
@@ -348,7 +354,7 @@ def _pairs_of(full: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(plain), frozenset(negated)
 
 
-@functools.lru_cache(maxsize=32768)
+@functools.lru_cache(maxsize=CLAUSE_CACHE)
 def _unit_facts(text: str, lead: str, context: str, opening: str) -> _UnitFacts:
     full = stated_figures(text + " " + lead)
     lead_in = text.rstrip().endswith(":")
@@ -619,6 +625,19 @@ def span_candidates(chunks: Sequence[Chunk]) -> list[_Unit]:
                       opening if same_block else None)
             )
     return candidates
+
+
+def prepare_clauses(chunks: Sequence[Chunk]) -> int:
+    """Parse these passages' clauses and read what each states into the caches: the part of
+    :func:`clause_fit` and :func:`choose_span` no question changes. Returns how many clauses.
+
+    Passages are read both together (a điểm carrying the lead-in of a khoản begun in the
+    passage before) and alone, the two ways the ranking stage meets them."""
+    together = span_candidates(chunks)
+    alone = [u for chunk in chunks for u in span_candidates([chunk])] if len(chunks) > 1 else []
+    for unit in together + alone:
+        _facts_of(unit, unit.chunk.text[unit.start : unit.end])
+    return len(together)
 
 
 def _continues(previous: Chunk, chunk: Chunk) -> bool:

@@ -9,12 +9,13 @@ A signal that did not run (no vectors yet) is NaN, which the models treat as mis
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.answer import QueryTerms, clause_fit
+from index.answer import PASSAGE_CACHE, QueryTerms, clause_fit
 from index.facets import agreement, text_facets
 from index.lexicon import QUESTION_WORDS, expand
 from index.textnorm import folded_syllables
@@ -118,11 +119,15 @@ def _coverage(terms: list[str], present: set[str], idf) -> float:  # noqa: ANN00
     return sum(idf(t) for t in terms if t in present) / total if total > 0 else 0.0
 
 
-def _passage_view(state, pos: int) -> tuple:  # noqa: ANN001
+def passage_view(state, pos: int) -> tuple:  # noqa: ANN001
     """Folded words, word pairs, heading words and facets of a passage (cached per build)."""
     cache = state.feature_cache
     found = cache.get(pos)
     if found is None:
+        if len(cache) >= PASSAGE_CACHE:  # bounded like the clause caches: oldest out first
+            # (another thread may change the dict between iter() and del: then skip a turn)
+            with contextlib.suppress(RuntimeError, KeyError, StopIteration):
+                del cache[next(iter(cache))]
         chunk = state.chunks[pos]
         doc = state.docs[chunk.doc_id]
         words, bigrams = _bag(chunk.text)
@@ -166,7 +171,7 @@ def passage_features(
     for rank, pos in enumerate(positions):
         chunk = state.chunks[pos]
         doc = state.docs[chunk.doc_id]
-        words, bigrams, head_words, facets = _passage_view(state, pos)
+        words, bigrams, head_words, facets = passage_view(state, pos)
         dense = cands.dense.get(pos, floor_dense) if cands.dense else NAN
         match, conflict = agreement(view.terms.facets, facets)
         figure = (
@@ -218,7 +223,7 @@ def question_features(
     second = scores[order[1]] if len(order) > 1 else scores[top] - 1.0
     seen: set[str] = set()
     for i in order[:10]:
-        words, _, head_words, _ = _passage_view(state, positions[i])
+        words, _, head_words, _ = passage_view(state, positions[i])
         seen |= words | head_words
     missing = [view.idf(w) for w in view.unigrams if w not in seen]
     return np.asarray(

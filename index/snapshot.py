@@ -87,7 +87,8 @@ class Snapshot:
     """Positions of passages in copies of a document served from a cleaner copy."""
     hidden_docs: frozenset[str] = frozenset()
     feature_cache: dict[int, tuple] = field(default_factory=dict)
-    """Per-passage folded words and facets for the ranker's features, filled on first use."""
+    """Per-passage folded words and facets for the ranker's features, filled on first use or by
+    ``Engine.warm`` (at most ``answer.PASSAGE_CACHE`` passages, the oldest leaving first)."""
     replaced_in: dict[int, str] = field(default_factory=dict)
     """Position of a passage from a replaced text -> collection of the replacing document
     (readers who cannot read that collection are not told of the replacement)."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from index import answer
 from index.builder import build_index
 from index.engine import Engine, IndexMismatch, IndexMissing
 from index.lexicon import expand
@@ -481,3 +482,46 @@ def test_a_question_about_one_school_level_is_not_answered_by_anothers_rule(tmp_
     assert pupils.abstained and pupils.reason == "other_school" and not pupils.passages
     students = engine.answer("sinh viên đánh nhau thì bị kỷ luật hình thức nào")
     assert not students.abstained and "khiển trách" in students.span.text
+
+
+def test_warming_reads_every_served_passage_before_any_question(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    for cached in (answer._unit_facts, answer.units, answer._word_bag):
+        cached.cache_clear()
+    state = engine._state
+    served = [p for p in range(len(state.chunks)) if p not in state.hidden]
+    assert state.hidden, "the corpus holds a copy of NĐ 182 that is not served"
+    assert engine.warm() == len(served)
+    assert set(state.feature_cache) == set(served)
+    parsed = answer._unit_facts.cache_info().misses
+    for question in (
+        "Giáo viên THCS được hưởng phụ cấp ưu đãi bao nhiêu phần trăm?",
+        "giao vien mam non vung dac biet kho khan duoc phu cap bao nhieu",
+    ):
+        assert not engine.answer(question).abstained
+    # The ranking stage and the bold span found every clause already read.
+    assert answer._unit_facts.cache_info().misses == parsed
+    assert set(state.feature_cache) == set(served)
+
+
+def test_warming_stops_when_another_build_is_swapped_in(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    old = engine._state
+    (corpus / "tin-tuc" / "moi.txt").write_text(
+        "Sở Giáo dục tổ chức tập huấn giáo viên tiếng Anh tiểu học.\n", encoding="utf-8"
+    )
+    build_index(engine.settings)
+    assert engine.reload()
+    assert engine.warm(old) == 0
+    assert engine.warm() > 0
+
+
+def test_the_passage_view_cache_is_bounded(tmp_path, corpus, monkeypatch):
+    from index import features
+
+    engine = _engine(tmp_path, corpus)
+    state = engine._state
+    monkeypatch.setattr(features, "PASSAGE_CACHE", 3)
+    for pos in range(5):
+        features.passage_view(state, pos)
+    assert list(state.feature_cache) == [2, 3, 4], "the oldest passages leave first"

@@ -136,7 +136,8 @@ _TEXT_GENERAL = r"(?<!luu )(?:hoc sinh|pho thong|tre em)"
 _TEXT_HIGHER = (
     r"sinh vien|dai hoc|cao dang|thac si|tien si|tin chi|nghien cuu sinh|hoc vien|luu hoc sinh"
 )
-_ASKED_PUPILS = r"(?<!luu )(?:hoc sinh|hs)"
+# "lưu học sinh", "du học sinh": a student abroad, not a school's pupil
+_ASKED_PUPILS = r"(?<!luu )(?<!du )(?:hoc sinh|hs)"
 _GRADUATED = re.compile(
     r"(?<!thi )(?<!xet )\b(?:tot nghiep|bang) (?:cap (?:1|2|3)|thcs|thpt|dai hoc|cao dang"
     r"|trung cap|trung hoc (?:co so|pho thong))\b"

@@ -69,6 +69,7 @@ def test_a_pupils_question_is_not_answered_by_a_university_text() -> None:
     admissions = "Thí sinh học cấp THPT ở KV2-NT được cộng 0,5 điểm khi xét tuyển đại học."
     assert not other_school("HS ở KV2-NT được cộng mấy điểm", admissions, "Quy chế tuyển sinh đại học")
     assert not other_school("lưu học sinh được miễn học phí không", abroad, "Giáo dục đại học")
+    assert not other_school("đi học nước ngoài mấy tháng thì là du học sinh", abroad, "Giáo dục đại học")
 
 
 def test_an_allowance_asked_is_not_answered_by_anothers_clause() -> None:

@@ -2,13 +2,14 @@
 """Train the learned ranking stage and the abstain model (seeded, reproducible).
 
 Usage:
-    python scripts/train_ranker.py                       # default index, the three dev sets
+    python scripts/train_ranker.py                       # default index, the four question sets
     python scripts/train_ranker.py --index DIR --modes bm25 hybrid
     python scripts/train_ranker.py --questions eval/dev.jsonl   # one set only
     python scripts/train_ranker.py --public data/eval/alqac2022 --public-index DIR \
         --public-weight 0.3      # also learn from a public set's train half, weighted
 
-Each question set (``eval/dev.jsonl``, ``eval/fresh.jsonl``, ``eval/fresh2.jsonl`` by default)
+Each question set (``eval/dev.jsonl``, ``eval/fresh.jsonl``, ``eval/fresh2.jsonl``,
+``eval/fresh3.jsonl`` by default)
 is split in two halves by a hash of each question id: the models learn from the "train" halves
 only and every figure printed is measured on the "held-out" halves, with the models and without
 them (fusion order, threshold abstain), in the same run. Candidates come from the
@@ -278,7 +279,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path)
     parser.add_argument(
         "--questions", type=Path, nargs="+",
-        default=[ROOT / "eval" / name for name in ("dev.jsonl", "fresh.jsonl", "fresh2.jsonl")],
+        default=[
+            ROOT / "eval" / name
+            for name in ("dev.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl")
+        ],
         help="question files; each is split into the same two halves by question id",
     )
     parser.add_argument("--modes", nargs="+", default=["bm25", "hybrid"])

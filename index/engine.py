@@ -25,7 +25,7 @@ from index.builder import embed_text, signature
 from index.chunking import article_key, article_of, plain_text
 from index.docnumbers import NumberRef, parse_reference, ref_matches
 from index.embedders import Embedder, VectorMemo, make_embedder
-from index.facets import other_allowance, other_school
+from index.facets import other_allowance, other_owner, other_school, ownership
 from index.features import (
     QUESTION_COLUMN,
     Candidates,
@@ -418,6 +418,12 @@ class Engine:
             # ministry's "tiêu chuẩn quốc gia"): decide() declines.
             cands.other_first = ranked[0] in other and not self._asks_for_schools(cands)
             ranked = [p for p in ranked if p not in other] + [p for p in ranked if p in other]
+        if ranked and ownership(cands.question):
+            # A question about public schools is not answered by the rules for private ones,
+            # nor the reverse: those passages go after the others (decide() declines when
+            # nothing else is left).
+            wrong = {p for p in ranked[:RERANK_DEPTH] if self._other_owner(cands.question, p)}
+            ranked = [p for p in ranked if p not in wrong] + [p for p in ranked if p in wrong]
         if cands.named or cands.sourced:
             chunks = self._state.chunks
             own = [p for p in ranked if chunks[p].doc_id in cands.named or p in cands.sourced]
@@ -426,6 +432,11 @@ class Engine:
             first = set(own)
             ranked = own + [p for p in ranked if p not in first]
         return ranked, by_position, rows
+
+    def _other_owner(self, question: str, position: int) -> bool:
+        chunk = self._state.chunks[position]
+        title = self._state.docs[chunk.doc_id].title
+        return other_owner(question, f"{chunk.context}\n{chunk.text}", title)
 
     def _asks_for_schools(self, cands: Candidates) -> bool:
         """True when the question names a school role or level (giáo viên, hiệu trưởng, học
@@ -542,6 +553,8 @@ class Engine:
                 return "other_school", ()
             if other_allowance(question, passage):
                 return "other_allowance", ()
+            if other_owner(question, passage, first.doc.title):
+                return "other_owner", ()
         if self._no_clause_means_it(answer):
             return "low_confidence", ()
         return None, ()

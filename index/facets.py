@@ -194,6 +194,29 @@ def other_school(question: str, text: str, title: str = "") -> bool:
     return bool(stated) and not _school(asked) & _school(stated)
 
 
+# Who owns the school: a question about a public school ("trường THCS công lập") is not
+# answered by the rules for private ones (the Quy chế trường tư thục), nor the reverse.
+# Folded; "ngoài công lập" is private, "đơn vị sự nghiệp công lập" public.
+_OWNERSHIP = {
+    "cong_lap": r"(?<!ngoai )cong lap",
+    "tu_thuc": r"tu thuc|dan lap|ngoai cong lap",
+}
+
+
+def ownership(text: str) -> set[str]:
+    """Whether a text names public ("cong_lap") or private ("tu_thuc") schools, or both."""
+    folded = fold(text)
+    return {kind for kind, pattern in _OWNERSHIP.items() if _compiled(pattern).search(folded)}
+
+
+def other_owner(question: str, text: str, title: str = "") -> bool:
+    """True when the question names public or private schools and the text (or, when the
+    text names neither, its document's title) names only the other kind."""
+    asked = ownership(question)
+    stated = ownership(text) or ownership(title)
+    return bool(asked) and bool(stated) and not asked & stated
+
+
 # Which allowance (phụ cấp) a text is about: a teacher asking about "phụ cấp thu hút" is not
 # answered by the "phụ cấp ưu đãi 70%" clause, however many words they share. Folded;
 # "phụ cấp đứng lớp" and "phụ cấp nghề" are what staff call the ưu đãi theo nghề allowance.

@@ -145,7 +145,8 @@ class SearchResult:
     "other_sector" (the best match is another ministry's rule for its own staff),
     "scope_only" (a figure asked, only a scope or definitions article found), "other_school"
     (the best passage is about another school level than the one asked), "other_allowance"
-    (it names another phụ cấp than the one asked)."""
+    (it names another phụ cấp than the one asked), "other_owner" (it is about private
+    schools and the question about public ones, or the reverse)."""
     doubt: float | None = None
     """The abstain model's probability that nothing relevant was found (None when it did not
     run: no model, a document named by its number, or an earlier floor decided)."""

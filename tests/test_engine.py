@@ -525,3 +525,40 @@ def test_the_passage_view_cache_is_bounded(tmp_path, corpus, monkeypatch):
     for pos in range(5):
         features.passage_view(state, pos)
     assert list(state.feature_cache) == [2, 3, 4], "the oldest passages leave first"
+
+
+PRIVATE_SCHOOLS = """---
+title: "Thông tư 48/2026/TT-BGDĐT - Quy chế trường phổ thông tư thục"
+so_hieu: "48/2026/TT-BGDĐT"
+loai_van_ban: "Thông tư"
+---
+
+## Điều 5. Hội đồng trường
+
+1. Hội đồng trường họp thường kỳ ít nhất 02 lần trong năm.
+"""
+
+PUBLIC_SCHOOLS = """---
+title: "Thông tư 32/2026/TT-BGDĐT - Điều lệ trường trung học"
+so_hieu: "32/2026/TT-BGDĐT"
+loai_van_ban: "Thông tư"
+---
+
+## Điều 7. Hội đồng trường của trường công lập
+
+1. Hội đồng trường của trường công lập họp định kỳ ít nhất 03 lần trong một năm học; hội đồng trường họp định kỳ theo quy chế.
+"""
+
+
+def test_a_private_schools_rule_does_not_answer_for_public_schools(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "van-ban").mkdir(parents=True)
+    (docs / "van-ban" / "tt-48.md").write_text(PRIVATE_SCHOOLS, encoding="utf-8")
+    (docs / "van-ban" / "tt-32.md").write_text(PUBLIC_SCHOOLS, encoding="utf-8")
+    engine = _engine(tmp_path, docs)
+    # The public schools' article shares more of the words; the question is about private ones.
+    private = engine.answer("hội đồng trường tư thục họp định kỳ mấy lần một năm")
+    assert not private.abstained
+    assert private.passages[0].doc.number == "48/2026/TT-BGDĐT"
+    public = engine.answer("hoi dong truong cong lap hop dinh ky may lan")
+    assert public.passages[0].doc.number == "32/2026/TT-BGDĐT"

@@ -9,7 +9,9 @@ from index.facets import (
     agreement,
     allowances,
     other_allowance,
+    other_owner,
     other_school,
+    ownership,
     question_facets,
     text_facets,
 )
@@ -69,7 +71,21 @@ def test_a_pupils_question_is_not_answered_by_a_university_text() -> None:
     admissions = "Thí sinh học cấp THPT ở KV2-NT được cộng 0,5 điểm khi xét tuyển đại học."
     assert not other_school("HS ở KV2-NT được cộng mấy điểm", admissions, "Quy chế tuyển sinh đại học")
     assert not other_school("lưu học sinh được miễn học phí không", abroad, "Giáo dục đại học")
-    assert not other_school("đi học nước ngoài mấy tháng thì là du học sinh", abroad, "Giáo dục đại học")
+    abroad_question = "đi học nước ngoài mấy tháng thì là du học sinh"
+    assert not other_school(abroad_question, abroad, "Giáo dục đại học")
+
+
+def test_public_and_private_schools_are_told_apart() -> None:
+    assert ownership("trường THCS công lập") == {"cong_lap"}
+    assert ownership("trường ngoài công lập, trường dân lập") == {"tu_thuc"}
+    rule = "Hội đồng trường có Chủ tịch, Phó Chủ tịch và các thành viên."
+    private = "Quy chế tổ chức và hoạt động của trường phổ thông tư thục"
+    # the passage names neither: its document's title says whose rule it is
+    assert other_owner("hội đồng trường THCS công lập có mấy thành viên", rule, private)
+    assert not other_owner("hoi dong truong tu thuc co may thanh vien", rule, private)
+    assert not other_owner("hội đồng trường có mấy thành viên", rule, private)
+    both = "Trường công lập và trường tư thục đều thành lập hội đồng trường."
+    assert not other_owner("hội đồng trường công lập", both, private)
 
 
 def test_an_allowance_asked_is_not_answered_by_anothers_clause() -> None:

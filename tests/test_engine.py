@@ -48,6 +48,9 @@ def test_abbreviations_are_expanded(tmp_path, corpus):
     assert expand("pgs, gs duoc keo dai") == "phó giáo sư giáo sư"
     # and for the grades of the yearly review
     assert expand("VC đạt HTXS tối đa bao nhiêu %") == "viên chức hoàn thành xuất sắc nhiệm vụ"
+    # "HĐ" is a contract, except the school council "HĐ trường"
+    assert expand("ký HĐ với trường tư") == "hợp đồng"
+    assert expand("HĐ trường tư thục có mấy thành viên") == "hội đồng trường"
     # and the everyday words for what the law calls the head's written consent
     assert expand("có phải xin phép thủ trưởng không") == "được sự đồng ý người đứng đầu"
 

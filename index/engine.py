@@ -36,7 +36,7 @@ from index.features import (
 )
 from index.fusion import collapse, coverage, weighted_rrf
 from index.lexical import query_tokens
-from index.lexicon import EXPANSIONS, QUESTION_WORDS, expand
+from index.lexicon import CHAT_WORDS, EXPANSIONS, QUESTION_WORDS, expand
 from index.models import Answer, Chunk, DocumentInfo, Excerpt, Hit, SearchResult
 from index.ranker import AbstainModel, Ranker
 from index.settings import IndexSettings
@@ -708,13 +708,15 @@ class Engine:
 
         Syllables typed with tone marks must match with their marks ("vàng" is not "vâng");
         syllables typed without them match any marks. Unigrams and folded bigrams count half
-        each, weighted by idf, question words left out.
+        each, weighted by idf, question words and chat words ("muốn", "vừa ... xong") left out.
         """
         extra = expand(question) if self.settings.retrieval.expand_abbreviations else ""
         typed = [
             w
             for w in syllables(f"{question} {extra}")
-            if fold(w) not in QUESTION_WORDS and not (extra and fold(w) in EXPANSIONS)
+            if fold(w) not in QUESTION_WORDS
+            and w not in CHAT_WORDS
+            and not (extra and fold(w) in EXPANSIONS)
         ]
         if not typed:
             return 0.0

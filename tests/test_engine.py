@@ -565,3 +565,16 @@ def test_a_private_schools_rule_does_not_answer_for_public_schools(tmp_path):
     assert private.passages[0].doc.number == "48/2026/TT-BGDĐT"
     public = engine.answer("hoi dong truong cong lap hop dinh ky may lan")
     assert public.passages[0].doc.number == "32/2026/TT-BGDĐT"
+
+
+def test_chat_words_do_not_lower_a_questions_evidence(tmp_path, corpus):
+    engine = _engine(tmp_path, corpus)
+    state = engine._state
+    plain = "giáo viên THCS được phụ cấp ưu đãi bao nhiêu"
+    top = state.position[engine.search(plain).hits[0].chunk.chunk_id]
+    evidence = engine._evidence(plain, top, state)
+    assert engine._evidence(f"muốn biết {plain} rồi", top, state) == pytest.approx(
+        engine._evidence(f"biết {plain}", top, state)
+    )
+    # "muộn" (late) is a word of the question, not chat, though it folds like "muốn"
+    assert engine._evidence(f"{plain} muộn", top, state) < evidence

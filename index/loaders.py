@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index import msword, pages, vnfonts
-from index.clean import clean_text, continues, repair_pages, strip_markdown
+from index.clean import clean_text, continues, rejoin_wrapped, repair_pages, strip_markdown
 from index.errors import IngestError
 from index.models import Extracted
 from index.ocr import IMAGE_SUFFIXES, OcrOptions
@@ -165,10 +165,11 @@ def load_file(
     text = decode_bytes(path.read_bytes())
     if suffix in (".md", ".markdown"):
         raw, meta = _read_markdown(text)
+        raw = rejoin_wrapped(raw)
     elif suffix in (".html", ".htm"):
         raw, meta = _read_html(text)
     else:
-        raw, meta = text, {}
+        raw, meta = rejoin_wrapped(text), {}
     return _finish(raw, meta)
 
 

@@ -412,3 +412,52 @@ def test_clean_never_drops_real_sentences() -> None:
     assert "Đại biểu đề nghị các đơn vị in bài viết tham luận và gửi email cho Văn phòng." in lines
     assert "Các tin khác" in lines  # followed by article text, not by a list of headlines
     assert "Tổng truy cập 12.345" not in cleaned and meta == {}
+
+
+HARD_WRAPPED = """Điều 12. Mức xếp loại chất lượng viên chức
+
+6. Tỷ lệ xếp loại hoàn thành xuất sắc nhiệm vụ đối với viên chức
+
+a) Tỷ lệ viên chức xếp loại “Hoàn thành xuất sắc nhiệm vụ” không vượt
+quá 20% tổng số viên chức được xếp loại “Hoàn thành tốt nhiệm vụ” trong
+phạm vi cùng một cơ quan, đơn vị.
+
+b) Trường hợp đơn vị sự nghiệp công lập có thành tích xuất sắc, nổi trội,
+tạo sự chuyển biến tích cực, hoàn thành vượt kế hoạch các công việc được giao
+thì tỷ lệ viên chức hoàn thành xuất sắc nhiệm vụ cao hơn quy định tại
+
+10
+
+điểm a khoản này nhưng không vượt quá 25% tổng số viên chức được xếp loại
+“Hoàn thành tốt nhiệm vụ”.
+
+7. Mức xếp loại chất lượng của người đứng đầu không cao hơn mức xếp
+loại chất lượng của đơn vị.
+"""
+
+
+def test_hard_wrapped_text_files_get_their_paragraphs_back(tmp_path: Path) -> None:
+    # An OCR transcription saved line by line: one line is not one paragraph, or the chunker
+    # cuts a điểm in two and its second half is quoted as the answer.
+    path = tmp_path / "nd233.md"
+    path.write_text(HARD_WRAPPED * 2, encoding="utf-8")
+    text = load_file(path).text
+    assert (
+        "a) Tỷ lệ viên chức xếp loại “Hoàn thành xuất sắc nhiệm vụ” không vượt quá 20% tổng số "
+        "viên chức được xếp loại “Hoàn thành tốt nhiệm vụ” trong phạm vi cùng một cơ quan, "
+        "đơn vị.\n" in text
+    )
+    # across a lone page number too, and the khoản and điểm still open their own lines
+    assert "cao hơn quy định tại điểm a khoản này nhưng không vượt quá 25%" in text
+    assert not re.search(r"^10$", text, re.M)
+    assert re.search(r"^b\) Trường hợp", text, re.M) and re.search(r"^7\. Mức", text, re.M)
+
+
+def test_a_typed_text_keeps_its_lines() -> None:
+    from index.clean import rejoin_wrapped
+
+    typed = "Danh sách:\n- giáo viên\n- nhân viên\n\n2019\n\nNăm học mới\nbắt đầu từ tháng 9."
+    # a line left open joins the next in any text; lists, headings and lone numbers stay
+    assert rejoin_wrapped(typed) == (
+        "Danh sách:\n- giáo viên\n- nhân viên\n\n2019\n\nNăm học mới bắt đầu từ tháng 9."
+    )

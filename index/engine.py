@@ -25,7 +25,14 @@ from index.builder import embed_text, signature
 from index.chunking import article_key, article_of, plain_text
 from index.docnumbers import NumberRef, parse_reference, ref_matches
 from index.embedders import Embedder, VectorMemo, make_embedder
-from index.facets import other_allowance, other_owner, other_school, ownership
+from index.facets import (
+    asks_for_form,
+    is_form,
+    other_allowance,
+    other_owner,
+    other_school,
+    ownership,
+)
 from index.features import (
     QUESTION_COLUMN,
     Candidates,
@@ -424,6 +431,15 @@ class Engine:
             # nothing else is left).
             wrong = {p for p in ranked[:RERANK_DEPTH] if self._other_owner(cands.question, p)}
             ranked = [p for p in ranked if p not in wrong] + [p for p in ranked if p in wrong]
+        if ranked and not asks_for_form(cands.question):
+            # A form or the list of a text's forms shares the words of the rule it serves
+            # ("Hội đồng trường của trường phổ thông tư thục") but states nothing: after the
+            # rules, unless the question asks for a form.
+            chunks = self._state.chunks
+            forms = {
+                p for p in ranked[:RERANK_DEPTH] if is_form(chunks[p].section, chunks[p].text)
+            }
+            ranked = [p for p in ranked if p not in forms] + [p for p in ranked if p in forms]
         if cands.named or cands.sourced:
             chunks = self._state.chunks
             own = [p for p in ranked if chunks[p].doc_id in cands.named or p in cands.sourced]

@@ -253,3 +253,33 @@ def other_allowance(question: str, text: str) -> bool:
     asked = allowances(question)
     stated = allowances(text)
     return bool(asked) and bool(stated) and not asked & stated
+
+
+# A text's forms and the list of them ("DANH MỤC CÁC PHỤ LỤC", "PHỤ LỤC KÈM THEO MẪU SỐ 1",
+# "Phiếu xếp loại chất lượng viên chức", "- Phụ lục III: Mẫu số 01-03 ...") name the topics
+# of the rules, so they share the question's words ("Hội đồng trường của trường phổ thông tư
+# thục"), but state no rule: they answer only a question about the form itself.
+_FORM_SECTION = re.compile(
+    r"^(?:danh muc (?:cac )?phu luc|phu luc (?:kem theo )?(?:mau|bieu mau)|phieu\b|mau so\b"
+    r"|bieu mau\b)"
+)
+_FORM_LINE = re.compile(r"^(?:[-+•]\s*)?(?:phu luc|mau so|bieu mau|mau)\b")
+_ASKS_FORM = re.compile(
+    r"\b(?:mau|bieu mau|phieu|to trinh|danh muc|phu luc|ho so|don xin|don de nghi|ke khai)\b"
+)
+
+
+def is_form(section: str, text: str) -> bool:
+    """True for a passage of a text's forms, or of the list of its annexes and forms."""
+    if _FORM_SECTION.match(fold(section.split(" > ")[0])):
+        return True
+    if "Điều" in section:  # an article citing its annexes ("theo Mẫu số 01 tại Phụ lục")
+        return False
+    lines = [fold(line.strip()) for line in text.split("\n") if line.strip()]
+    listed = sum(bool(_FORM_LINE.match(line)) for line in lines)
+    return len(lines) >= 3 and listed >= 0.5 * len(lines)
+
+
+def asks_for_form(question: str) -> bool:
+    """True when a question asks for a form, an annex or a file of papers (hồ sơ)."""
+    return bool(_ASKS_FORM.search(fold(question)))

@@ -578,3 +578,38 @@ def test_chat_words_do_not_lower_a_questions_evidence(tmp_path, corpus):
     )
     # "muộn" (late) is a word of the question, not chat, though it folds like "muốn"
     assert engine._evidence(f"{plain} muộn", top, state) < evidence
+
+
+PRIVATE_SCHOOLS_WITH_FORMS = """---
+title: "Thông tư 48/2026/TT-BGDĐT - Quy chế trường phổ thông tư thục"
+so_hieu: "48/2026/TT-BGDĐT"
+loai_van_ban: "Thông tư"
+---
+
+## Điều 5. Hội đồng trường
+
+4. Số lượng thành viên Hội đồng trường là số lẻ, ít nhất là 05 người và không quá 15 người.
+
+## DANH MỤC CÁC PHỤ LỤC
+
+Mẫu hồ sơ về thành lập, kiện toàn Hội đồng trường của trường phổ thông tư thục
+
+## PHỤ LỤC KÈM THEO MẪU SỐ 1
+
+Danh sách thành viên Hội đồng trường của trường phổ thông tư thục: Họ và tên, chức danh
+trong Hội đồng trường, thành viên Hội đồng trường.
+"""
+
+
+def test_forms_answer_only_a_question_about_forms(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "van-ban").mkdir(parents=True)
+    (docs / "van-ban" / "tt-48.md").write_text(PRIVATE_SCHOOLS_WITH_FORMS, encoding="utf-8")
+    engine = _engine(tmp_path, docs)
+    question = "hội đồng trường của trường phổ thông tư thục có bao nhiêu thành viên"
+    shown = engine.answer(question)
+    assert shown.passages[0].chunk.section.startswith("Điều 5"), shown.passages[0].chunk.section
+    assert "05 người" in shown.span.text
+    # the forms share more of the words: they come first when a form is asked for
+    form = engine.search("mẫu danh sách thành viên hội đồng trường phổ thông tư thục")
+    assert "PHỤ LỤC" in form.hits[0].chunk.section

@@ -8,6 +8,8 @@ from index.facets import (
     FACETS,
     agreement,
     allowances,
+    asks_for_form,
+    is_form,
     other_allowance,
     other_owner,
     other_school,
@@ -121,3 +123,24 @@ def test_every_phrase_of_every_value_is_found_in_a_sentence(side) -> None:
 
 def test_a_text_naming_no_group_or_level_has_no_facets() -> None:
     assert text_facets("Thời hạn nộp hồ sơ là 30 ngày kể từ ngày nhận được thông báo.") == {}
+
+
+def test_forms_and_the_list_of_annexes_answer_only_a_question_about_forms() -> None:
+    assert is_form("DANH MỤC CÁC PHỤ LỤC", "Mẫu hồ sơ về thành lập Hội đồng trường")
+    assert is_form("PHỤ LỤC KÈM THEO MẪU SỐ 1", "Danh sách thành viên Hội đồng trường")
+    assert is_form("Phiếu xếp loại chất lượng viên chức", "Họ và tên: ....")
+    listing = (
+        "Phụ lục\n- Mẫu số 01 - Tờ trình đề nghị chuyển đổi\n"
+        "- Mẫu số 02 - Báo cáo đánh giá tác động\n- Mẫu số 03 - Quyết định chuyển đổi"
+    )
+    assert is_form("Phụ lục", listing)
+    # an article citing its forms, and an annex stating rules, are no forms
+    assert not is_form("Chương II > Điều 7 > Khoản 4", listing)
+    assert not is_form(
+        "Phụ lục > Phụ lục II. Đối tượng chính sách ưu tiên",
+        "Nhóm UT1 (2,00 điểm)\n01 | Công dân Việt Nam là người dân tộc thiểu số",
+    )
+    assert asks_for_form("mẫu tờ trình thành lập hội đồng trường")
+    assert asks_for_form("ho so xin cap phep gom nhung gi")
+    assert not asks_for_form("hội đồng trường tư thục có bao nhiêu thành viên")
+    assert not asks_for_form("đơn vị sự nghiệp công lập là gì")

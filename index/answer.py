@@ -93,6 +93,10 @@ _TRANSITIONAL = re.compile(
     r"\s+hiệu\s+lực|trước\s+ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}",
     re.IGNORECASE,
 )
+# A special case ("b) Trường hợp đơn vị ... có thành tích xuất sắc ... thì ... không vượt quá
+# 25%") answers a question about that case, not the general rule its neighbour states ("a) Tỷ
+# lệ ... không vượt quá 20%"): the question has to name enough of its condition.
+_SPECIAL_CASE = re.compile(r"^\s*(?:[a-zđ]\)|\d{1,2}\.)?\s*Trường hợp\s+(.{1,300}?)\s+thì\s")
 _ASKS_DOCUMENT = re.compile(
     r"\b(?:van ban|nghi dinh|thong tu|luat|quyet dinh|nghi quyet|chi thi|cong van) nao\b"
     r"|\bquy dinh (?:o|tai) dau\b|\bso hieu\b"
@@ -107,7 +111,7 @@ _COUNTED = re.compile(
     r"\b(bao nhieu|may|toi da|toi thieu)(?:\s+(?:bao nhieu|may|la|duoc|co))*\s+(?!bao lau\b)(\w+)"
 )
 # A counted noun the law words differently: "hội đồng mấy người" -> "07 hoặc 09 thành viên".
-_SAME_COUNT = {"nguoi": "(?:nguoi|thanh vien)"}
+_SAME_COUNT = {"nguoi": "(?:nguoi|thanh vien)", "thanh": "(?:nguoi|thanh vien)"}
 _NOT_A_UNIT = frozenset("phan la thi duoc tien co khong va hay de cho ma nua roi".split())
 # A quantity the question states as its case ("lớp có 35% học viên khuyết tật", "đã dạy 7
 # năm") picks the tier whose range holds it ("từ 30% đến dưới 40%"), not the clause that
@@ -166,6 +170,8 @@ TITLE_FACTOR = 0.5
 TITLE_SYLLABLES = 14
 TABLE_FACTOR = 0.4
 TRANSITIONAL_FACTOR = 0.6
+CASE_FACTOR = 0.7
+CASE_NAMED = 0.34
 NEIGHBOURS = 6
 # The question's meaning, not only its words: the e5 model re-weighs the best few spans by
 # their cosine with the question. e5-small's cosines sit in a narrow band, so the weight falls
@@ -325,6 +331,9 @@ class _UnitFacts:
     document_factor: float
     """The same when the question asks which document says it (a source note is no less)."""
     transitional: bool
+    case: frozenset[str]
+    """The content words of the condition of a special case ("Trường hợp ... thì"), if it is
+    one."""
     lead_in: bool
     refers: tuple[tuple[int, str], ...]
     """The (khoản, điểm) of its own article it refers to (see :func:`_references`)."""
@@ -379,9 +388,17 @@ def _unit_facts(text: str, lead: str, context: str, opening: str) -> _UnitFacts:
         factor=source_note * table,
         document_factor=kind * table,
         transitional=bool(_TRANSITIONAL.search(full)),
+        case=_case_words(text),
         lead_in=lead_in,
         refers=_references(text),
     )
+
+
+def _case_words(text: str) -> frozenset[str]:
+    match = _SPECIAL_CASE.match(text)
+    if not match:
+        return _EMPTY
+    return frozenset(w for w in folded_syllables(match.group(1)) if w not in QUESTION_WORDS)
 
 
 def _facts_of(unit: _Unit, text: str) -> _UnitFacts:
@@ -446,6 +463,8 @@ def _score_units(
         score *= fact.document_factor if terms.asks_document else fact.factor
         if not terms.asks_transition and fact.transitional:
             score *= TRANSITIONAL_FACTOR
+        if fact.case and len(fact.case & terms.weights.keys()) < CASE_NAMED * len(fact.case):
+            score *= CASE_FACTOR
         if terms.amounts:
             fit = _tier_fit(terms.amounts, text)
             if fit is True and not fact.lead_in:  # a lead-in's range is scope

@@ -155,6 +155,25 @@ def test_a_transitional_clause_answers_only_questions_about_the_old_cases() -> N
     assert shown.startswith("2."), shown
 
 
+def test_a_special_case_answers_only_a_question_naming_its_condition() -> None:
+    text = (
+        "6. Tỷ lệ xếp loại hoàn thành xuất sắc nhiệm vụ đối với viên chức\n\n"
+        "a) Tỷ lệ viên chức xếp loại hoàn thành xuất sắc nhiệm vụ không vượt quá 20% tổng số "
+        "viên chức được xếp loại hoàn thành tốt nhiệm vụ.\n\n"
+        "b) Trường hợp đơn vị sự nghiệp công lập có thành tích xuất sắc, nổi trội, được cấp có "
+        "thẩm quyền công nhận thì tỷ lệ viên chức hoàn thành xuất sắc nhiệm vụ của đơn vị "
+        "cao hơn quy định tại điểm a khoản này nhưng không vượt quá 25%."
+    )
+    general = bold("tỷ lệ viên chức hoàn thành xuất sắc nhiệm vụ tối đa bao nhiêu %", text)
+    assert general.startswith("a)"), general
+    case = bold(
+        "đơn vị sự nghiệp có thành tích nổi trội được công nhận thì tỷ lệ viên chức hoàn thành "
+        "xuất sắc tối đa bao nhiêu %",
+        text,
+    )
+    assert case.startswith("b)"), case
+
+
 def test_the_span_names_its_khoan_and_diem_in_the_section() -> None:
     from index.answer import narrowed_section
 

@@ -25,7 +25,7 @@ from index.docnumbers import number_key, without_references
 from index.facets import agreement, question_facets, text_facets
 from index.lexicon import QUESTION_WORDS, expand
 from index.models import Answer, Chunk, Hit, SearchResult, Span
-from index.textnorm import fold, folded_syllables, syllables
+from index.textnorm import fold, folded_syllables, has_tone_marks, normalize, syllables
 
 # A new unit starts at a blank line or at a line opening a khoản ("2."), điểm ("b)") or dash.
 _UNIT_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:\d{1,2}\.\d{0,2}\.?|[a-zđ]\)|[-+•])\s)")
@@ -60,7 +60,7 @@ _DURATION = re.compile(
 _ASKS_FIGURE = re.compile(
     r"\b(bao nhieu|may|muc|ty le|toi da|toi thieu|bao lau|khi nao|ngay nao|thoi diem|han chot)\b"
 )
-_FIGURE_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+_FIGURE_KINDS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ...] = (
     (re.compile(r"phan tram|%|ty le"), re.compile(r"\d\s*%|phần trăm")),
     # "hợp đồng có thời hạn ... bao lâu" asks a duration: the question word before the nouns
     (re.compile(r"bao lau"), _DURATION),
@@ -78,7 +78,18 @@ _FIGURE_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"\bdiem\b"),
      re.compile(r"\d+(?:[,.]\d+)?\s*điểm|(?<![\d.,])\d{1,2},\d{1,2}(?![\d.,])")),
     (re.compile(r"\btuoi\b"), re.compile(r"\d+\s*tuổi")),
-    (re.compile(r"tien|dong|luong|phi"), re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn)")),
+    (None, re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn)")),  # money: see _asks_money
+)
+# A sum of money is asked by "tiền", "lương", "phí", "đồng": with tone marks as typed ("tiến sĩ",
+# "chất lượng", "hội đồng" ask none), without them by the folded word and its neighbours.
+_MONEY_MARKED = re.compile(
+    r"\b(?:tiền|lương|phí|triệu|nghìn)\b"
+    r"|(?<!hội )(?<!cộng )\bđồng\b(?! (?:ý|thời|cơ hữu|bộ|nghiệp|phục|chí|tình))"
+)
+_MONEY_FOLDED = re.compile(
+    r"\btien\b(?! (?:si|tien|do|hanh|bo|trinh|hoc))|\b(?:phi|trieu|nghin)\b"
+    r"|(?<!chat )(?<!so )(?<!luc )(?<!khoi )(?<!dinh )(?<!nang )\bluong\b"
+    r"|(?<!hoi )(?<!cong )\bdong\b(?! (?:y|thoi|co huu|bo|nghiep|phuc|chi|tinh))"
 )
 _ANY_FIGURE = re.compile(r"\d")
 # "công thức tính tiền phụ cấp", "cách tính": the clause with the formula ("Mức lương cơ sở x
@@ -106,9 +117,10 @@ _ASKS_TRANSITION = re.compile(
     r"\b(truoc ngay|truoc khi|chuyen tiep|truoc nam|da duoc|dang huong)\b"
 )
 # "bao nhiêu phút", "mấy người", "tối đa mấy nhiệm kỳ": the counted noun follows the question
-# word(s); "tối đa bao lâu" counts nothing (it asks a duration).
+# word(s); "tối đa bao lâu" and "tối thiểu bao nhiêu" count nothing ("bao" is no noun).
 _COUNTED = re.compile(
-    r"\b(bao nhieu|may|toi da|toi thieu)(?:\s+(?:bao nhieu|may|la|duoc|co))*\s+(?!bao lau\b)(\w+)"
+    r"\b(bao nhieu|may|toi da|toi thieu)(?:\s+(?:bao nhieu|may|la|duoc|co))*\s+"
+    r"(?!(?:bao|nhieu|may|lau)\b)(\w+)"
 )
 # A counted noun the law words differently: "hội đồng mấy người" -> "07 hoặc 09 thành viên".
 _SAME_COUNT = {"nguoi": "(?:nguoi|thanh vien)", "thanh": "(?:nguoi|thanh vien)"}
@@ -292,7 +304,10 @@ class QueryTerms:
             self.figure = _Folded(rf"\d[\d.,]*\s*(?:\([^)]{{1,20}}\)\s*)?{unit}\b")
         elif self.asks_figure:
             for asked, stated in _FIGURE_KINDS:
-                if asked.search(folded) or asked.search(whole):
+                if (
+                    _asks_money(question) if asked is None
+                    else asked.search(folded) or asked.search(whole)
+                ):
                     self.figure = stated
                     break
 
@@ -300,6 +315,12 @@ class QueryTerms:
         """True when a text states the figure asked: one of its kind when the question says
         which ("bao nhiêu %"), any number otherwise."""
         return bool((self.figure or _ANY_FIGURE).search(stated_figures(text)))
+
+
+def _asks_money(question: str) -> bool:
+    if has_tone_marks(question):
+        return bool(_MONEY_MARKED.search(normalize(question).lower()))
+    return bool(_MONEY_FOLDED.search(fold(question)))
 
 
 def stated_figures(text: str) -> str:

@@ -129,6 +129,26 @@ def test_question_words_before_the_counted_noun_are_skipped() -> None:
     assert "02 lần" in bold("hội đồng trường họp bao nhiêu", text)
 
 
+def test_the_kind_of_figure_is_read_from_the_question_not_from_look_alike_words() -> None:
+    def figure(question: str) -> str | None:
+        found = QueryTerms(question, lambda t: 1.0).figure
+        if found is None:
+            return None
+        return found.pattern if isinstance(found.pattern, str) else found.pattern.pattern
+
+    # "tối thiểu bao nhiêu" counts no "bao": the money asked decides
+    money = figure("gv mam non truc trua duoc boi duong toi thieu bao nhieu tien")
+    assert money is not None and "đồng" in money
+    assert "đồng" in figure("được thưởng bao nhiêu tiền")
+    # "tiến sĩ", "chất lượng" and "hội đồng" fold like "tiền", "lương" and the currency
+    for question in (
+        "luận án tiến sĩ phải gửi lấy ý kiến bao nhiêu phản biện",
+        "kiểm định chất lượng tối đa bao nhiêu",
+        "hoi dong tham dinh toi da bao nhieu",
+    ):
+        assert figure(question) is None or "đồng" not in figure(question), question
+
+
 def test_clause_titles_and_table_rows_lose_to_a_stating_clause() -> None:
     text = (
         "2. Quyền của nhà giáo hợp đồng sau khi nghỉ hưu\n\n"

@@ -44,6 +44,10 @@ TOPICS: dict[str, str] = {
     # Not "tiêu chuẩn quốc gia", a technical standard.
     r"(?<!tieu )chuan quoc gia": "trường đạt chuẩn quốc gia",
     r"xe dua don": "xe đưa đón học sinh",
+    # Held (a decree amends who decides the rate "làm căn cứ thực hiện miễn học phí"), so the
+    # passage quoted must name it: "trẻ 5 tuổi có được miễn học phí không" is not answered by
+    # the class sizes of a kindergarten.
+    r"mien (?:giam )?hoc phi": "miễn học phí",
 }
 _PATTERNS = {key: re.compile(rf"(?<!\w)(?:{key})(?!\w)") for key in TOPICS}
 

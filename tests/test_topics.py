@@ -77,6 +77,11 @@ def test_a_passage_not_naming_the_topic_asked_is_not_about_it() -> None:
     # A technical standard is another thing; a question naming no topic is never concerned.
     assert unnamed("tiêu chuẩn quốc gia về thư viện", "tiêu chuẩn quốc gia") == []
     assert unnamed("giáo viên được phụ cấp bao nhiêu", "Điều 3. Mức phụ cấp") == []
+    # "miễn học phí" is held, so the passage quoted must name it
+    classes = "b) Đối với lớp mẫu giáo: 30 trẻ em/lớp từ 4 tuổi đến 5 tuổi"
+    assert unnamed("tre mau giao 5 tuoi co duoc mien hoc phi khong", classes) == ["miễn học phí"]
+    fees = "... làm căn cứ thực hiện miễn học phí đối với trẻ em mầm non, học sinh phổ thông"
+    assert unnamed("trẻ mẫu giáo có được miễn học phí không", fees) == []
 
 
 UNIVERSITY = """---

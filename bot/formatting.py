@@ -170,6 +170,8 @@ def answer_blocks(answer: Answer, passage_chars: int) -> list[str]:
         if answer.reason == "unmet_topic":  # held elsewhere: asking again without it is no help
             return [messages.NO_ANSWER_PASSAGE.format(about=about)]
         return [messages.NO_ANSWER_ABOUT.format(about=about)]
+    if answer.abstained and answer.reason == "no_sum":
+        return [messages.NO_ANSWER_SUM]
     if answer.abstained or not answer.passages:
         return [messages.NO_ANSWER]
     first, *others = answer.passages

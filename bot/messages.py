@@ -74,6 +74,12 @@ NO_ANSWER_TOPIC = (
     "Bộ sưu tập chưa có văn bản nào về {about}, nên không trả lời được câu hỏi này.\n"
     "Nếu cần, đề nghị quản trị viên bổ sung văn bản về chủ đề này."
 )
+NO_ANSWER_SUM = (
+    "Các văn bản trong bộ sưu tập có nói đến việc này nhưng không nêu mức tiền cụ thể, "
+    "nên không trả lời được câu hỏi.\n"
+    "Mức tiền thường do văn bản của địa phương hoặc đơn vị quy định; "
+    "bạn có thể tra theo số hiệu bằng /vanban."
+)
 ANSWER_HEADER = "📌 <b>Đoạn trả lời sát nhất</b>"
 UNCERTAIN_HEADER = (
     "⚠️ <b>Chưa chắc có văn bản nào trả lời đúng câu hỏi này.</b> "

@@ -60,6 +60,12 @@ _DURATION = re.compile(
 _ASKS_FIGURE = re.compile(
     r"\b(bao nhieu|may|muc|ty le|toi da|toi thieu|bao lau|khi nao|ngay nao|thoi diem|han chot)\b"
 )
+_MONEY = re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn)")
+# How a clause states a sum, in money or in what it is reckoned from ("bằng 0,3 mức lương cơ
+# sở", "80% học phí").
+_SUM = re.compile(
+    r"\d[\d.,]*\s*(?:đồng|triệu|nghìn|tỷ)|lương cơ sở|lương tối thiểu|hệ số\s*\d|\d\s*%", re.I
+)
 _FIGURE_KINDS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ...] = (
     (re.compile(r"phan tram|%|ty le"), re.compile(r"\d\s*%|phần trăm")),
     # "hợp đồng có thời hạn ... bao lâu" asks a duration: the question word before the nouns
@@ -78,7 +84,7 @@ _FIGURE_KINDS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ...] = (
     (re.compile(r"\bdiem\b"),
      re.compile(r"\d+(?:[,.]\d+)?\s*điểm|(?<![\d.,])\d{1,2},\d{1,2}(?![\d.,])")),
     (re.compile(r"\btuoi\b"), re.compile(r"\d+\s*tuổi")),
-    (None, re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn)")),  # money: see _asks_money
+    (None, _MONEY),  # a sum of money: see _asks_money
 )
 # A sum of money is asked by "tiền", "lương", "phí", "đồng": with tone marks as typed ("tiến sĩ",
 # "chất lượng", "hội đồng" ask none), without them by the folded word and its neighbours.
@@ -125,6 +131,9 @@ _COUNTED = re.compile(
 # A counted noun the law words differently: "hội đồng mấy người" -> "07 hoặc 09 thành viên".
 _SAME_COUNT = {"nguoi": "(?:nguoi|thanh vien)", "thanh": "(?:nguoi|thanh vien)"}
 _NOT_A_UNIT = frozenset("phan la thi duoc tien co khong va hay de cho ma nua roi".split())
+# "bao nhiêu tiền một giờ giảng", "mấy tiền mỗi tháng": a sum of money is asked, whatever
+# the figure the span looks for.
+_ASKS_SUM = re.compile(r"\b(?:bao nhieu|may) tien\b(?! si)")
 # A quantity the question states as its case ("lớp có 35% học viên khuyết tật", "đã dạy 7
 # năm") picks the tier whose range holds it ("từ 30% đến dưới 40%"), not the clause that
 # repeats the number ("Mức 35% ... từ 5% đến dưới 10%"). Folded text; the unit is what the
@@ -310,11 +319,21 @@ class QueryTerms:
                 ):
                     self.figure = stated
                     break
+        # A sum of money asked ("được thưởng bao nhiêu tiền"): the engine declines a passage
+        # stating none.
+        self.asks_sum = self.figure is _MONEY or (
+            bool(_ASKS_SUM.search(folded)) and _asks_money(question)
+        )
 
     def states_figure(self, text: str) -> bool:
         """True when a text states the figure asked: one of its kind when the question says
         which ("bao nhiêu %"), any number otherwise."""
         return bool((self.figure or _ANY_FIGURE).search(stated_figures(text)))
+
+
+def states_sum(text: str) -> bool:
+    """True when a text states a sum of money, or what one is reckoned from."""
+    return bool(_SUM.search(stated_figures(text)))
 
 
 def _asks_money(question: str) -> bool:

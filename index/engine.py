@@ -20,7 +20,14 @@ import numpy as np
 from index import references, store
 from index.access import EVERYTHING, Access, Readable
 from index.anchors import national, unmet
-from index.answer import CLAUSE_CACHE, PASSAGE_CACHE, QueryTerms, build_answer, prepare_clauses
+from index.answer import (
+    CLAUSE_CACHE,
+    PASSAGE_CACHE,
+    QueryTerms,
+    build_answer,
+    prepare_clauses,
+    states_sum,
+)
 from index.builder import embed_text, signature
 from index.chunking import article_key, article_of, plain_text
 from index.docnumbers import NumberRef, parse_reference, ref_matches
@@ -571,6 +578,8 @@ class Engine:
                 return "other_allowance", ()
             if other_owner(question, passage, first.doc.title):
                 return "other_owner", ()
+            if self._sum_unstated(question, answer):
+                return "no_sum", ()
         if self._no_clause_means_it(answer):
             return "low_confidence", ()
         return None, ()
@@ -587,6 +596,13 @@ class Engine:
         # A definition can hold the figure itself ("du học sinh: ... từ 03 tháng liên tục trở
         # lên"): only a scope that states none of the kind asked is declined.
         return terms.asks_figure and not terms.states_figure(first.text)
+
+    def _sum_unstated(self, question: str, answer: Answer) -> bool:
+        """True when the question asks a sum of money ("được thưởng bao nhiêu tiền") and the
+        passage quoted states none, nor what one is reckoned from: the collection says who is
+        rewarded, not how much ("giáo viên dạy giỏi cấp tỉnh" -> a title's criteria)."""
+        terms = QueryTerms(question, self._state.lexical.idf)
+        return terms.asks_sum and not states_sum(answer.passages[0].chunk.text)
 
     def _no_clause_means_it(self, answer: Answer) -> bool:
         """True when no clause weighed by meaning comes close to the question and the

@@ -146,7 +146,8 @@ class SearchResult:
     "scope_only" (a figure asked, only a scope or definitions article found), "other_school"
     (the best passage is about another school level than the one asked), "other_allowance"
     (it names another phụ cấp than the one asked), "other_owner" (it is about private
-    schools and the question about public ones, or the reverse)."""
+    schools and the question about public ones, or the reverse), "no_sum" (a sum of money
+    asked, none stated in the passage quoted)."""
     doubt: float | None = None
     """The abstain model's probability that nothing relevant was found (None when it did not
     run: no model, a document named by its number, or an earlier floor decided)."""

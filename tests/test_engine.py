@@ -613,3 +613,35 @@ def test_forms_answer_only_a_question_about_forms(tmp_path):
     # the forms share more of the words: they come first when a form is asked for
     form = engine.search("mẫu danh sách thành viên hội đồng trường phổ thông tư thục")
     assert "PHỤ LỤC" in form.hits[0].chunk.section
+
+
+REWARDS = """---
+title: "Nghị định 95/2026/NĐ-CP - Khen thưởng người dạy nghề"
+so_hieu: "95/2026/NĐ-CP"
+loai_van_ban: "Nghị định"
+---
+
+## Điều 20. Khen thưởng giáo viên dạy giỏi
+
+1. Giáo viên đạt danh hiệu giáo viên dạy giỏi cấp tỉnh được Chủ tịch Ủy ban nhân dân cấp
+tỉnh tặng bằng khen và được ưu tiên xét tặng danh hiệu chiến sĩ thi đua.
+
+## Điều 21. Chi chấm thi tay nghề
+
+1. Người chấm thi tay nghề được chi tối đa 35.000 đồng mỗi mô đun cho mỗi thí sinh.
+"""
+
+
+def test_a_sum_asked_and_none_stated_is_declined(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "van-ban").mkdir(parents=True)
+    (docs / "van-ban" / "nd-95.md").write_text(REWARDS, encoding="utf-8")
+    engine = _engine(tmp_path, docs)
+    # the collection says who is rewarded, not how much
+    reward = engine.answer("giáo viên dạy giỏi cấp tỉnh được thưởng bao nhiêu tiền")
+    assert reward.abstained and reward.reason == "no_sum"
+    paid = engine.answer("người chấm thi tay nghề được chi bao nhiêu tiền mỗi mô đun")
+    assert not paid.abstained and "35.000 đồng" in paid.span.text
+    # a question asking no sum is answered by the same article
+    asked = engine.answer("giáo viên dạy giỏi cấp tỉnh được khen thưởng thế nào")
+    assert not asked.abstained and "bằng khen" in asked.span.text

@@ -146,6 +146,14 @@ def test_abstained_result_says_nothing_answers() -> None:
     assert "cà phê" not in blocks[0]
 
 
+def test_a_sum_the_texts_do_not_state_is_said_so() -> None:
+    h = hit(doc("a.md"), "Giáo viên dạy giỏi cấp tỉnh được tặng bằng khen.")
+    result = SearchResult("thưởng bao nhiêu tiền", (h,), True, 0.5, 1.0, "bm25", reason="no_sum")
+    blocks = answer_blocks(shown(result), 700)
+    assert blocks == [messages.NO_ANSWER_SUM]
+    assert "bằng khen" not in blocks[0]
+
+
 def test_an_answer_the_engine_doubts_says_so_before_the_passage() -> None:
     h = hit(doc("a.md"), "Mức lương cơ sở áp dụng cho viên chức là 2.340.000 đồng/tháng.")
     result = SearchResult("lương tối thiểu vùng bao nhiêu", (h,), False, 0.5, 1.0, "hybrid",

@@ -34,7 +34,6 @@ from index.docnumbers import NumberRef, parse_reference, ref_matches
 from index.embedders import Embedder, VectorMemo, make_embedder
 from index.facets import (
     asks_for_form,
-    is_form,
     other_allowance,
     other_owner,
     other_school,
@@ -442,10 +441,7 @@ class Engine:
             # A form or the list of a text's forms shares the words of the rule it serves
             # ("Hội đồng trường của trường phổ thông tư thục") but states nothing: after the
             # rules, unless the question asks for a form.
-            chunks = self._state.chunks
-            forms = {
-                p for p in ranked[:RERANK_DEPTH] if is_form(chunks[p].section, chunks[p].text)
-            }
+            forms = self._state.forms.intersection(ranked[:RERANK_DEPTH])
             ranked = [p for p in ranked if p not in forms] + [p for p in ranked if p in forms]
         if cands.named or cands.sourced:
             chunks = self._state.chunks

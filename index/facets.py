@@ -9,8 +9,10 @@ words it shares. Matching is on tone-mark-free text, so "giao vien thcs" works a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
+from index.models import Chunk
 from index.textnorm import fold
 
 # facet -> value -> (patterns in a question, patterns in a document), folded, word-bounded.
@@ -279,6 +281,23 @@ def is_form(section: str, text: str) -> bool:
     lines = [fold(line.strip()) for line in text.split("\n") if line.strip()]
     listed = sum(bool(_FORM_LINE.match(line)) for line in lines)
     return len(lines) >= 3 and listed >= 0.5 * len(lines)
+
+
+def form_passages(chunks: Sequence[Chunk]) -> frozenset[int]:
+    """Positions of the passages that are forms: :func:`is_form`, and every passage of an
+    annex outside the articles whose first passage is one ("PHỤ LỤC IV / Mẫu tham khảo các
+    văn bản liên quan": the forms that follow carry only "PHỤ LỤC IV" as their section)."""
+    forms: set[int] = set()
+    run: tuple[str, str] | None = None
+    run_is_form = False
+    for pos, chunk in enumerate(chunks):
+        key = (chunk.doc_id, chunk.section.split(" > ")[0])
+        form = is_form(chunk.section, chunk.text)
+        if key != run:
+            run, run_is_form = key, form and "Điều" not in chunk.section
+        if form or run_is_form:
+            forms.add(pos)
+    return frozenset(forms)
 
 
 def asks_for_form(question: str) -> bool:

@@ -12,6 +12,7 @@ from index import store
 from index.access import Access, Readable, readable
 from index.duplicates import canonical_copies
 from index.embed_cache import text_key
+from index.facets import form_passages
 from index.lexical import LexicalIndex
 from index.models import Chunk, DocumentInfo
 from index.references import replaced_passages
@@ -96,6 +97,9 @@ class Snapshot:
     """What each access seen so far may read in this build (see :meth:`readable_for`)."""
     spans: SpanVectors | None = None
     """Vectors of the passages' candidate bold spans (None in a build without vectors)."""
+    forms: frozenset[int] = frozenset()
+    """Positions of the passages that are a text's forms or the list of its annexes
+    (:func:`index.facets.form_passages`): they rank after the rules."""
     topics: frozenset[str] = frozenset()
     """The topics of :mod:`index.topics` some served passage names (one pass over every
     passage's text when the build is loaded, ~0.2 s for 7,000 passages)."""
@@ -172,6 +176,7 @@ def load_snapshot(folder: Path, nprobe: int) -> Snapshot:
         other_sector=frozenset(p for p, source in sources.items() if other_sector(source)),
         hidden=hidden,
         hidden_docs=hidden_docs,
+        forms=form_passages(chunks),
         topics=held_topics(c.text for pos, c in enumerate(chunks) if pos not in hidden),
         spans=SpanVectors(*stored) if stored is not None and len(stored[0]) else None,
     )

@@ -144,3 +144,19 @@ def test_forms_and_the_list_of_annexes_answer_only_a_question_about_forms() -> N
     assert asks_for_form("ho so xin cap phep gom nhung gi")
     assert not asks_for_form("hội đồng trường tư thục có bao nhiêu thành viên")
     assert not asks_for_form("đơn vị sự nghiệp công lập là gì")
+
+
+def test_every_passage_of_an_annex_of_forms_is_a_form() -> None:
+    from index.facets import form_passages
+    from index.models import Chunk
+
+    texts = [
+        ("Chương II > Điều 7 > Khoản 1", "1. Hồ sơ gồm tờ trình theo Mẫu 1 tại Phụ lục IV."),
+        ("PHỤ LỤC IV", "PHỤ LỤC IV\nMẫu tham khảo các văn bản liên quan\n(Kèm theo Thông tư)\nMẫu 1"),
+        ("PHỤ LỤC IV", "TÊN CƠ SỞ ĐÀO TẠO\nTỜ TRÌNH\nVề việc mở ngành đào tạo ..."),
+        ("PHỤ LỤC V", "PHỤ LỤC V\nQuy trình đánh giá chương trình đào tạo\n1. Bước 1: tự đánh giá."),
+    ]
+    chunks = [Chunk(i, "tt54.md", t, s, 0, len(t)) for i, (s, t) in enumerate(texts)]
+    # the form that follows the annex's title is a form too; an article and an annex of rules
+    # are not
+    assert form_passages(chunks) == frozenset({1, 2})

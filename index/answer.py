@@ -89,15 +89,16 @@ _FIGURE_KINDS: tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ...] = (
 # A sum of money is asked by "tiền", "lương", "phí", "đồng": with tone marks as typed ("tiến sĩ",
 # "chất lượng", "hội đồng" ask none), without them by the folded word and its neighbours.
 _MONEY_MARKED = re.compile(
-    r"\b(?:tiền|lương|phí|triệu|nghìn)\b"
+    r"\b(?:tiền|lương|phí|triệu|nghìn|giá)\b"
     r"|(?<!hội )(?<!cộng )\bđồng\b(?! (?:ý|thời|cơ hữu|bộ|nghiệp|phục|chí|tình))"
 )
 _MONEY_FOLDED = re.compile(
-    r"\btien\b(?! (?:si|tien|do|hanh|bo|trinh|hoc))|\b(?:phi|trieu|nghin)\b"
+    r"\btien\b(?! (?:si|tien|do|hanh|bo|trinh|hoc))|\b(?:phi|trieu|nghin)\b|\bgia(?= bao nhieu)"
     r"|(?<!chat )(?<!so )(?<!luc )(?<!khoi )(?<!dinh )(?<!nang )\bluong\b"
     r"|(?<!hoi )(?<!cong )\bdong\b(?! (?:y|thoi|co huu|bo|nghiep|phuc|chi|tinh))"
 )
 _ANY_FIGURE = re.compile(r"\d")
+_DATED = re.compile(r"\b(?:nam|thang|ngay) \d[\d/]*")
 # "công thức tính tiền phụ cấp", "cách tính": the clause with the formula ("Mức lương cơ sở x
 # Mức phụ cấp ..."), not the one announcing it ("... được tính như sau:").
 _ASKS_FORMULA = re.compile(r"\b(cong thuc|cach tinh)\b")
@@ -312,10 +313,12 @@ class QueryTerms:
             unit = _SAME_COUNT.get(counted.group(2), re.escape(counted.group(2)))
             self.figure = _Folded(rf"\d[\d.,]*\s*(?:\([^)]{{1,20}}\)\s*)?{unit}\b")
         elif self.asks_figure:
+            # "năm 2026", "ngày 20/11" date the question, they ask no length of time
+            plain, whole_plain = _DATED.sub(" ", folded), _DATED.sub(" ", whole)
             for asked, stated in _FIGURE_KINDS:
                 if (
                     _asks_money(question) if asked is None
-                    else asked.search(folded) or asked.search(whole)
+                    else asked.search(plain) or asked.search(whole_plain)
                 ):
                     self.figure = stated
                     break

@@ -140,6 +140,10 @@ def test_the_kind_of_figure_is_read_from_the_question_not_from_look_alike_words(
     money = figure("gv mam non truc trua duoc boi duong toi thieu bao nhieu tien")
     assert money is not None and "đồng" in money
     assert "đồng" in figure("được thưởng bao nhiêu tiền")
+    # a price is a sum; "năm 2026" dates the question, it asks no number of years
+    price = figure("sách giáo khoa lớp 1 năm 2026 giá bao nhiêu")
+    assert price is not None and "đồng" in price
+    assert QueryTerms("sach giao khoa lop 1 nam 2026 gia bao nhieu", lambda t: 1.0).asks_sum
     # "tiến sĩ", "chất lượng" and "hội đồng" fold like "tiền", "lương" and the currency
     for question in (
         "luận án tiến sĩ phải gửi lấy ý kiến bao nhiêu phản biện",

@@ -15,12 +15,12 @@ from dataclasses import dataclass, replace
 
 from index.settings import ChunkingSettings
 
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"
 """Part of the index signature: raise it when the same text would be cut or labelled
 differently, so every install re-chunks its documents (vectors of unchanged passage texts
 are reused from the embedding cache). 2: khoản written as Markdown headings ("### 2. ...")
 stay in their article. 4: the lines of hard-wrapped text and Markdown files are rejoined into
-their paragraphs (``clean.rejoin_wrapped``) before they are cut."""
+their paragraphs (``clean.rejoin_wrapped``) before they are cut. 5: not a table's rows."""
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _CHAPTER = re.compile(r"^(Chương\s+[IVXLCDM\d]+)\b\.?\s*(.*)$", re.IGNORECASE)

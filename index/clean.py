@@ -303,8 +303,10 @@ def rejoin_wrapped(text: str) -> str:
             gap = True
             continue
         prev = out[-1] if out else ""
-        joined = bool(prev) and continues(prev, stripped) and (not gap or wrapped)
-        if not joined and wrapped and prev and not gap:
+        # a table row ("giáo viên mầm non | 45%", as strip_markdown leaves it) is a line of its own
+        row = " | " in stripped or " | " in prev
+        joined = bool(prev) and not row and continues(prev, stripped) and (not gap or wrapped)
+        if not joined and wrapped and prev and not gap and not row:
             joined = (
                 prev[-1] not in _END
                 and len(last) >= 0.8 * width

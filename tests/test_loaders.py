@@ -461,3 +461,6 @@ def test_a_typed_text_keeps_its_lines() -> None:
     assert rejoin_wrapped(typed) == (
         "Danh sách:\n- giáo viên\n- nhân viên\n\n2019\n\nNăm học mới bắt đầu từ tháng 9."
     )
+    # and a table's rows, as Markdown tables are left by strip_markdown
+    table = "Đối tượng | Mức\ngiáo viên mầm non | 45%\nnhân viên | 20%"
+    assert rejoin_wrapped(table) == table

@@ -134,7 +134,11 @@ _SAME_COUNT = {"nguoi": "(?:nguoi|thanh vien)", "thanh": "(?:nguoi|thanh vien)"}
 _NOT_A_UNIT = frozenset("phan la thi duoc tien co khong va hay de cho ma nua roi".split())
 # "bao nhiêu tiền một giờ giảng", "mấy tiền mỗi tháng": a sum of money is asked, whatever
 # the figure the span looks for.
-_ASKS_SUM = re.compile(r"\b(?:bao nhieu|may) tien\b(?! si)")
+_ASKS_SUM = re.compile(
+    r"\b(?:bao nhieu|may) tien\b(?! si)"
+    # "hỗ trợ tiền sinh hoạt phí bao nhiêu 1 tháng": a sum per month, not a number of months
+    r"|\bbao nhieu (?:1|mot|moi) (?:thang|nam|ngay|tuan|buoi|gio|tiet)\b"
+)
 # A quantity the question states as its case ("lớp có 35% học viên khuyết tật", "đã dạy 7
 # năm") picks the tier whose range holds it ("từ 30% đến dưới 40%"), not the clause that
 # repeats the number ("Mức 35% ... từ 5% đến dưới 10%"). Folded text; the unit is what the

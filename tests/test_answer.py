@@ -144,6 +144,9 @@ def test_the_kind_of_figure_is_read_from_the_question_not_from_look_alike_words(
     price = figure("sách giáo khoa lớp 1 năm 2026 giá bao nhiêu")
     assert price is not None and "đồng" in price
     assert QueryTerms("sach giao khoa lop 1 nam 2026 gia bao nhieu", lambda t: 1.0).asks_sum
+    # a sum per month is a sum; a number of years is not, whatever "lương" it is about
+    assert QueryTerms("hỗ trợ tiền sinh hoạt phí bao nhiêu 1 tháng", lambda t: 1.0).asks_sum
+    assert not QueryTerms("bao nhiêu năm một lần được nâng lương", lambda t: 1.0).asks_sum
     # "tiến sĩ", "chất lượng" and "hội đồng" fold like "tiền", "lương" and the currency
     for question in (
         "luận án tiến sĩ phải gửi lấy ý kiến bao nhiêu phản biện",

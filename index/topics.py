@@ -48,6 +48,11 @@ TOPICS: dict[str, str] = {
     # passage quoted must name it: "trẻ 5 tuổi có được miễn học phí không" is not answered by
     # the class sizes of a kindergarten.
     r"mien (?:giam )?hoc phi": "miễn học phí",
+    # Leave, duties and grades set by other texts (the labour code, a school's own rules, the
+    # pupils' assessment circular), which the bundled collection does not hold.
+    r"ket hon|dam cuoi": "nghỉ kết hôn",
+    r"truc trua": "trực trưa",
+    r"hoc luc (?:gioi|kha|trung binh|yeu)": "xếp loại học lực",
 }
 _PATTERNS = {key: re.compile(rf"(?<!\w)(?:{key})(?!\w)") for key in TOPICS}
 

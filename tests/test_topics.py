@@ -21,6 +21,11 @@ def test_topics_are_named_with_or_without_tone_marks() -> None:
     assert named_topics("gv cap 2 mot tuan phai day toi da bao nhieu tiet") == [per_week]
     assert named_topics("giao vien thcs day toi da bao nhieu tiet 1 tuan") == [per_week]
     assert named_topics("giáo viên được phụ cấp bao nhiêu") == []
+    # leave, duties and grades other texts set
+    held = held_topics(["Viên chức được nghỉ việc riêng theo quy định của pháp luật về lao động."])
+    assert unheld("GV có con kết hôn thì được nghỉ mấy ngày", held) == ["nghỉ kết hôn"]
+    assert unheld("gv mam non truc trua duoc boi duong bao nhieu", held) == ["trực trưa"]
+    assert unheld("lớp 9 điểm TB bao nhiêu thì học lực giỏi", held) == ["xếp loại học lực"]
 
 
 def test_a_topic_is_held_only_in_the_same_words() -> None:

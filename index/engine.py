@@ -537,6 +537,11 @@ class Engine:
             reweigh=self.settings.retrieval.span_reweigh,
         )
         if answer.abstained:
+            topics = () if parse_reference(query) else tuple(unheld(query, state.topics))
+            if answer.reason in ("no_match", "low_confidence") and topics:
+                # declined anyway; the reply says which topic the collection holds no text on
+                result = replace(answer.result, reason="unheld_topic")
+                return replace(answer, reason="unheld_topic", missing=topics, result=result)
             return answer
         reason, missing = self._misleads(answer, state)
         if reason is not None:

@@ -124,3 +124,17 @@ def test_the_passage_quoted_must_name_the_topic_asked(tmp_path: Path, corpus: Pa
     assert "hỏi lại không kèm" not in reply
     answer = engine.answer("tỉ lệ trường đạt chuẩn quốc gia là bao nhiêu")
     assert not answer.abstained and answer.passages[0].doc.doc_id == "tin-tuc/vinh-long.txt"
+
+
+def test_a_question_declined_for_want_of_words_still_names_its_topic(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "van-ban").mkdir(parents=True)
+    (docs / "van-ban" / "nd.md").write_text(TIME, encoding="utf-8")
+    settings = make_settings(tmp_path, docs, "none")
+    build_index(settings)
+    engine = Engine.open(settings)
+    # too few of its words are in any passage: declined by the evidence floor, and the reply
+    # says the collection holds nothing on the topic rather than "rephrase"
+    reply = engine.answer("GV có con kết hôn thì được nghỉ mấy ngày")
+    assert reply.abstained and reply.reason == "unheld_topic"
+    assert reply.missing == ("nghỉ kết hôn",)

@@ -537,11 +537,12 @@ class Engine:
             reweigh=self.settings.retrieval.span_reweigh,
         )
         if answer.abstained:
-            topics = () if parse_reference(query) else tuple(unheld(query, state.topics))
-            if answer.reason in ("no_match", "low_confidence") and topics:
+            if answer.reason in ("no_match", "low_confidence") and not parse_reference(query):
                 # declined anyway; the reply says which topic the collection holds no text on
-                result = replace(answer.result, reason="unheld_topic")
-                return replace(answer, reason="unheld_topic", missing=topics, result=result)
+                topics = tuple(unheld(query, state.topics))
+                if topics:
+                    result = replace(answer.result, reason="unheld_topic")
+                    return replace(answer, reason="unheld_topic", missing=topics, result=result)
             return answer
         reason, missing = self._misleads(answer, state)
         if reason is not None:
@@ -569,7 +570,8 @@ class Engine:
             missing = self._unmet_anchors(question, answer.passages[0], told)
             if missing:
                 return "unmet_anchor", missing
-            if self._scope_only(question, answer):
+            terms = QueryTerms(question, state.lexical.idf)
+            if self._scope_only(terms, answer):
                 return "scope_only", ()
             first = answer.passages[0]
             passage = f"{first.chunk.context}\n{first.chunk.text}"
@@ -579,13 +581,16 @@ class Engine:
                 return "other_allowance", ()
             if other_owner(question, passage, first.doc.title):
                 return "other_owner", ()
-            if self._sum_unstated(question, answer):
+            if terms.asks_sum and not states_sum(first.chunk.text):
+                # a sum of money asked ("được thưởng bao nhiêu tiền") and none stated, nor what
+                # one is reckoned from: the collection says who is rewarded, not how much
                 return "no_sum", ()
         if self._no_clause_means_it(answer):
             return "low_confidence", ()
         return None, ()
 
-    def _scope_only(self, question: str, answer: Answer) -> bool:
+    @staticmethod
+    def _scope_only(terms: QueryTerms, answer: Answer) -> bool:
         """True when a question asking a figure (how much, how long, when) is best answered by
         a scope, applicability or definitions article: the collection holds what a document
         covers ("Nghị định này quy định chính sách hỗ trợ học sinh bán trú ..."), not the
@@ -593,17 +598,9 @@ class Engine:
         first = answer.passages[0].chunk
         if not _SCOPE_ARTICLE.search(fold(first.context)):
             return False
-        terms = QueryTerms(question, self._state.lexical.idf)
         # A definition can hold the figure itself ("du học sinh: ... từ 03 tháng liên tục trở
         # lên"): only a scope that states none of the kind asked is declined.
         return terms.asks_figure and not terms.states_figure(first.text)
-
-    def _sum_unstated(self, question: str, answer: Answer) -> bool:
-        """True when the question asks a sum of money ("được thưởng bao nhiêu tiền") and the
-        passage quoted states none, nor what one is reckoned from: the collection says who is
-        rewarded, not how much ("giáo viên dạy giỏi cấp tỉnh" -> a title's criteria)."""
-        terms = QueryTerms(question, self._state.lexical.idf)
-        return terms.asks_sum and not states_sum(answer.passages[0].chunk.text)
 
     def _no_clause_means_it(self, answer: Answer) -> bool:
         """True when no clause weighed by meaning comes close to the question and the

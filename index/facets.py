@@ -271,7 +271,6 @@ _ASKS_FORM = re.compile(
 )
 
 
-@lru_cache(maxsize=16384)
 def is_form(section: str, text: str) -> bool:
     """True for a passage of a text's forms, or of the list of its annexes and forms."""
     if _FORM_SECTION.match(fold(section.split(" > ")[0])):

@@ -55,6 +55,10 @@ TOPICS: dict[str, str] = {
     r"hoc luc (?:gioi|kha|trung binh|yeu)": "xếp loại học lực",
 }
 _PATTERNS = {key: re.compile(rf"(?<!\w)(?:{key})(?!\w)") for key in TOPICS}
+# The same without the leading "(?<!\w)", which keeps the regex engine from skipping ahead to
+# the phrase's first letters: over a whole collection (7 MB folded) each unheld topic costs
+# 3-60 ms instead of 90 (held_topics runs at every index load).
+_SCANS = {key: re.compile(rf"(?:{key})(?!\w)") for key in TOPICS}
 
 
 def named_topics(text: str) -> list[str]:
@@ -66,7 +70,21 @@ def named_topics(text: str) -> list[str]:
 def held_topics(texts: Iterable[str]) -> frozenset[str]:
     """The topics any of these passage texts names."""
     joined = " ".join(fold(" ".join(t.split())) for t in texts)
-    return frozenset(key for key, pattern in _PATTERNS.items() if pattern.search(joined))
+    return frozenset(key for key in TOPICS if _names_in(joined, key))
+
+
+def _names_in(folded: str, key: str) -> bool:
+    """``_PATTERNS[key].search(folded)``, found faster in a long text."""
+    scan, at = _SCANS[key], 0
+    while match := scan.search(folded, at):
+        start = match.start()
+        if start == 0 or not _WORD.match(folded, start - 1):
+            return True
+        at = start + 1
+    return False
+
+
+_WORD = re.compile(r"\w")
 
 
 def unheld(question: str, held: frozenset[str]) -> list[str]:

@@ -36,6 +36,19 @@ def test_a_topic_is_held_only_in_the_same_words() -> None:
     assert unheld("giáo viên có được dạy thêm không", held) == []
 
 
+
+def test_a_topic_is_held_only_as_whole_words() -> None:
+    # The scan over the whole collection must agree with the per-question pattern: a phrase
+    # inside a longer word is no mention, and a refused match must not hide a later one.
+    assert held_topics(["cácdiem chuẩn tuyển"]) == frozenset()
+    assert held_topics(["xmột tuần dạy 1 tuần 18 tiết"]) == {
+        key for key in named_topics("một tuần dạy 1 tuần 18 tiết")
+    }
+    assert held_topics(["xmột tuần dạy 1 tuần 18 tiết"]) != frozenset()
+    assert held_topics(["Điểm chuẩn vào lớp 10 năm nay", "lớp 10"]) == set(
+        named_topics("Điểm chuẩn vào lớp 10 năm nay")
+    )
+
 TIME = """---
 title: "Nghị định quy định chi tiết Luật Nhà giáo"
 ---

@@ -198,6 +198,12 @@ TABLE_FACTOR = 0.4
 TRANSITIONAL_FACTOR = 0.6
 CASE_FACTOR = 0.7
 CASE_NAMED = 0.34
+# "Giáo viên" with no school level named is a school's teacher (mầm non, phổ thông: the staff
+# this assistant serves): of clauses alike but for the level they name, the one for schools is
+# bold ("a) ... mầm non, cơ sở giáo dục phổ thông ... là 08 tuần", not "b) ... giáo dục thường
+# xuyên tối thiểu là 04 tuần"). Bold span only; the ranking's clause fit is unchanged.
+SCHOOL_BONUS = 0.1
+_SCHOOL_LEVELS = frozenset({"mam_non", "pho_thong", "tieu_hoc", "thcs", "thpt"})
 NEIGHBOURS = 6
 # The question's meaning, not only its words: the e5 model re-weighs the best few spans by
 # their cosine with the question. e5-small's cosines sit in a narrow band, so the weight falls
@@ -753,6 +759,10 @@ def choose_span(
     scores = _score_units(terms, candidates, texts, preferred)
     if max(scores) <= 0:
         return None
+    if "level" not in terms.facets and "nha_giao" in terms.facets.get("role", ()):
+        for i, (unit, text) in enumerate(zip(candidates, texts, strict=True)):
+            if _facts_of(unit, text).facets.get("level", _EMPTY) & _SCHOOL_LEVELS:
+                scores[i] *= 1 + SCHOOL_BONUS
     closest = None
     if similarity is not None and reweigh > 1:
         scores, closest = _reweighed(scores, candidates, similarity, reweigh)

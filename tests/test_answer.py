@@ -201,6 +201,22 @@ def test_a_special_case_answers_only_a_question_naming_its_condition() -> None:
     assert case.startswith("b)"), case
 
 
+def test_a_teacher_naming_no_level_is_a_schools_teacher() -> None:
+    # The points are alike but for the schools they name; the first one listed here is not
+    # the one a "giáo viên" asking means.
+    text = (
+        "1. Thời gian nghỉ hè của nhà giáo:\n\n"
+        "a) Thời gian nghỉ hè hằng năm của nhà giáo trong các cơ sở giáo dục thường xuyên tối "
+        "thiểu là 04 tuần, tối đa là 08 tuần;\n\n"
+        "b) Thời gian nghỉ hè hằng năm của nhà giáo trong các cơ sở giáo dục mầm non, cơ sở "
+        "giáo dục phổ thông là 08 tuần;\n\n"
+        "c) Thời gian nghỉ hè hằng năm của nhà giáo trong cơ sở giáo dục đại học là 06 tuần;"
+    )
+    for question in ("giáo viên được nghỉ hè bao nhiêu tuần", "gv nghi he may tuan"):
+        assert bold(question, text).endswith("phổ thông là 08 tuần;"), question
+    assert bold("giảng viên đại học được nghỉ hè bao nhiêu tuần", text).endswith("là 06 tuần;")
+
+
 def test_the_span_names_its_khoan_and_diem_in_the_section() -> None:
     from index.answer import narrowed_section
 

@@ -48,7 +48,14 @@ _YEAR = r"(?:19[5-9]\d|20[0-9]\d)"
 _QUESTION_YEAR = re.compile(
     rf"(?<![\w/])(?:\d{{1,2}}/){{0,2}}({_YEAR})(?![\w/])"
 )
-_BIRTH = re.compile(r"sinh(?: nam| vao nam)?\s*$")
+# The reader's own years are conditions on the reader, not topics: a birth year ("sinh năm
+# 1975") and the year since when they have been trained or working ("tốt nghiệp CĐSP từ 2015",
+# "công tác từ năm 2005"); "tốt nghiệp THPT năm 2026" stays the year asked about.
+_BIRTH = re.compile(
+    r"sinh(?: nam| vao nam)?\s*$"
+    r"|\b(?:tot nghiep|ra truong|vao nganh|di day|cong tac|lam viec)"
+    r"(?: [a-z0-9]+){0,3} tu(?: nam)?\s*$"
+)
 # A law's name with its year ("Bộ luật Hình sự năm 2017", "Luật Giáo dục 2019") names the
 # law, like a document number, and says nothing of which year the question is about.
 _LAW_NAME = re.compile(

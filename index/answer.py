@@ -139,6 +139,12 @@ _ASKS_SUM = re.compile(
     # "hỗ trợ tiền sinh hoạt phí bao nhiêu 1 tháng": a sum per month, not a number of months
     r"|\bbao nhieu (?:1|mot|moi) (?:thang|nam|ngay|tuan|buoi|gio|tiet)\b"
 )
+# A fee or a pay named while another thing is asked: who ("mức học phí ... do ai quyết định"),
+# when ("công khai mức học phí vào lúc nào"), how, which, what number ("chương trình hành động
+# số mấy"). Such a question asks no sum.
+_ASKS_OTHER = re.compile(
+    r"\b(?:ai|luc nao|khi nao|bao gio|o dau|the nao|ra sao|gi|so may|so bao nhieu)\b"
+)
 # A quantity the question states as its case ("lớp có 35% học viên khuyết tật", "đã dạy 7
 # năm") picks the tier whose range holds it ("từ 30% đến dưới 40%"), not the clause that
 # repeats the number ("Mức 35% ... từ 5% đến dưới 10%"). Folded text; the unit is what the
@@ -334,9 +340,9 @@ class QueryTerms:
                     break
         # A sum of money asked ("được thưởng bao nhiêu tiền"): the engine declines a passage
         # stating none.
-        self.asks_sum = self.figure is _MONEY or (
-            bool(_ASKS_SUM.search(folded)) and _asks_money(question)
-        )
+        self.asks_sum = (
+            self.figure is _MONEY or bool(_ASKS_SUM.search(folded)) and _asks_money(question)
+        ) and not _ASKS_OTHER.search(folded)
 
     def states_figure(self, text: str) -> bool:
         """True when a text states the figure asked: one of its kind when the question says

@@ -40,6 +40,10 @@ def test_document_numbers_and_birth_years_are_not_anchors() -> None:
     assert keys("Luật Giáo dục 2019 quy định học phí năm 2027 thế nào") == ["2027"]
     assert keys("luật nhà giáo có hiệu lực năm 2026 không") == ["2026"]
     assert keys("giáo viên sinh năm 1970 được nghỉ hưu khi nào") == []
+    # the year since when the reader has been trained or working is the reader's
+    assert keys("Tôi là GV tiểu học tốt nghiệp CĐSP từ 2015, giờ học lên ĐH") == []
+    assert keys("công tác từ năm 2005 thì phụ cấp thâm niên bao nhiêu") == []
+    assert keys("tốt nghiệp THPT năm 2026 thi mấy môn") == ["2026"]
     assert keys("giáo viên có 15 năm công tác, hệ số 2,34") == []
 
 

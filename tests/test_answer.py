@@ -147,6 +147,13 @@ def test_the_kind_of_figure_is_read_from_the_question_not_from_look_alike_words(
     # a sum per month is a sum; a number of years is not, whatever "lương" it is about
     assert QueryTerms("hỗ trợ tiền sinh hoạt phí bao nhiêu 1 tháng", lambda t: 1.0).asks_sum
     assert not QueryTerms("bao nhiêu năm một lần được nâng lương", lambda t: 1.0).asks_sum
+    # a fee named, who or when asked
+    for question in (
+        "Trường THCS tư thục phải công khai mức học phí vào lúc nào?",
+        "muc hoc phi cho hoc sinh truong cong do ai quyet dinh",
+    ):
+        assert not QueryTerms(question, lambda t: 1.0).asks_sum, question
+    assert QueryTerms("mức học phí trường THCS công lập là bao nhiêu", lambda t: 1.0).asks_sum
     # "tiến sĩ", "chất lượng" and "hội đồng" fold like "tiền", "lương" and the currency
     for question in (
         "luận án tiến sĩ phải gửi lấy ý kiến bao nhiêu phản biện",

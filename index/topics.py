@@ -53,6 +53,9 @@ TOPICS: dict[str, str] = {
     r"ket hon|dam cuoi": "nghỉ kết hôn",
     r"truc trua": "trực trưa",
     r"hoc luc (?:gioi|kha|trung binh|yeu)": "xếp loại học lực",
+    # An award and a father's leave set by the emulation rules and the social insurance law.
+    r"ky niem chuong": "Kỷ niệm chương Vì sự nghiệp giáo dục",
+    r"vo (?:sinh|de)(?: con)?": "nghỉ khi vợ sinh con",
 }
 _PATTERNS = {key: re.compile(rf"(?<!\w)(?:{key})(?!\w)") for key in TOPICS}
 # The same without the leading "(?<!\w)", which keeps the regex engine from skipping ahead to

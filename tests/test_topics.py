@@ -26,6 +26,10 @@ def test_topics_are_named_with_or_without_tone_marks() -> None:
     assert unheld("GV có con kết hôn thì được nghỉ mấy ngày", held) == ["nghỉ kết hôn"]
     assert unheld("gv mam non truc trua duoc boi duong bao nhieu", held) == ["trực trưa"]
     assert unheld("lớp 9 điểm TB bao nhiêu thì học lực giỏi", held) == ["xếp loại học lực"]
+    assert unheld("thay giao co vo sinh con thi duoc nghi may ngay", held) == ["nghỉ khi vợ sinh con"]
+    assert unheld("GV 20 năm được xét tặng Kỷ niệm chương chưa", held) == [
+        "Kỷ niệm chương Vì sự nghiệp giáo dục"
+    ]
 
 
 def test_a_topic_is_held_only_in_the_same_words() -> None:

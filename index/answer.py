@@ -40,7 +40,8 @@ _CITED_DATE = re.compile(
 # "khoản 2 Điều 20", "Chương III", "mức độ 3" point to a part of a text or name a grade:
 # the numbers in them are no figure the clause states.
 _POINTER = re.compile(r"\b(?:[Kk]hoản|Điều|Chương|Mục|mức độ)\s+\d+[\w.]*")
-_POINT_START = re.compile(r"^\s*([a-zđ])\)\s")
+# "a) ...", also as a Markdown list item ("- a) ...": NĐ 93/2026's and TT 40/2026's points)
+_POINT_START = re.compile(r"^\s*(?:[-+•]\s+)?([a-zđ])\)\s")
 # Headings, and the names of a text's forms and annexes ("Mẫu số 01 Báo cáo về việc thành lập
 # Hội đồng trường"): they name a topic, they state nothing.
 _HEADING = re.compile(
@@ -114,7 +115,9 @@ _TRANSITIONAL = re.compile(
 # A special case ("b) Trường hợp đơn vị ... có thành tích xuất sắc ... thì ... không vượt quá
 # 25%") answers a question about that case, not the general rule its neighbour states ("a) Tỷ
 # lệ ... không vượt quá 20%"): the question has to name enough of its condition.
-_SPECIAL_CASE = re.compile(r"^\s*(?:[a-zđ]\)|\d{1,2}\.)?\s*Trường hợp\s+(.{1,300}?)\s+thì\s")
+_SPECIAL_CASE = re.compile(
+    r"^\s*(?:(?:[-+•]\s+)?[a-zđ]\)|\d{1,2}\.)?\s*Trường hợp\s+(.{1,300}?)\s+thì\s"
+)
 _ASKS_DOCUMENT = re.compile(
     r"\b(?:van ban|nghi dinh|thong tu|luat|quyet dinh|nghi quyet|chi thi|cong van) nao\b"
     r"|\bquy dinh (?:o|tai) dau\b|\bso hieu\b"
@@ -208,7 +211,7 @@ CASE_NAMED = 0.34
 # this assistant serves): of clauses alike but for the level they name, the one for schools is
 # bold ("a) ... mầm non, cơ sở giáo dục phổ thông ... là 08 tuần", not "b) ... giáo dục thường
 # xuyên tối thiểu là 04 tuần"). Bold span only; the ranking's clause fit is unchanged.
-SCHOOL_BONUS = 0.1
+SCHOOL_BONUS = 0.2
 _SCHOOL_LEVELS = frozenset({"mam_non", "pho_thong", "tieu_hoc", "thcs", "thpt"})
 NEIGHBOURS = 6
 # The question's meaning, not only its words: the e5 model re-weighs the best few spans by
@@ -639,8 +642,14 @@ def _ranges(unit: _Unit) -> tuple[tuple[int, int], ...]:
 
 
 def _shown(unit: _Unit) -> str:
-    """The span's text as the answer shows it (a điểm after its khoản's lead-in)."""
-    return " … ".join(unit.chunk.text[a:b].strip() for a, b in _ranges(unit))
+    """The span's text as the answer shows it (a điểm after its khoản's lead-in, without the
+    bullet of a Markdown list item)."""
+    return " … ".join(
+        _BULLET.sub("", unit.chunk.text[a:b].strip(), count=1) for a, b in _ranges(unit)
+    )
+
+
+_BULLET = re.compile(r"^[-+•]\s+(?=[a-zđ]\)\s)")
 
 
 def _reweighed(

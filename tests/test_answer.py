@@ -85,6 +85,24 @@ def test_units_split_clauses_points_and_long_sentences() -> None:
     assert len(levels) > 4  # the long paragraph is cut into sentences
 
 
+def test_points_written_as_list_items_are_points() -> None:
+    # NĐ 93/2026 writes its points as Markdown list items: each is a điểm under its khoản's
+    # lead-in, cited as such, shown without the bullet.
+    text = (
+        "1. Thời gian nghỉ hè của nhà giáo:\n"
+        "- a) Thời gian nghỉ hè hằng năm của nhà giáo trong các cơ sở giáo dục mầm non là 08 tuần;\n"
+        "- b) Trường hợp đột xuất thì thời gian nghỉ hè do Bộ trưởng quyết định."
+    )
+    assert [level for _, _, level in units(text)] == ["khoản", "điểm", "điểm"]
+    chunk = Chunk(4, "nd93.md", text, "Điều 17 > Khoản 1", 0, len(text))
+    span = choose_span("giáo viên mầm non nghỉ hè bao nhiêu tuần", [chunk], lambda t: 1.0)
+    assert span is not None and span.section == "Điều 17 > Khoản 1 > Điểm a"
+    assert span.text == (
+        "1. Thời gian nghỉ hè của nhà giáo: … a) Thời gian nghỉ hè hằng năm của nhà giáo trong "
+        "các cơ sở giáo dục mầm non là 08 tuần;"
+    )
+
+
 def test_no_span_when_nothing_matches() -> None:
     chunk = Chunk(1, "a.md", "Cây cà phê cần tưới nước.", "", 0, 10)
     assert choose_span("học phí đại học", [chunk], lambda t: 1.0) is None

@@ -353,6 +353,51 @@ class QueryTerms:
         return bool((self.figure or _ANY_FIGURE).search(stated_figures(text)))
 
 
+# "An ninh mạng là gì?", "người chưa thành niên là người như thế nào", "vật chia được được
+# hiểu như thế nào", "định nghĩa của ...": the question asks what a term means (folded words).
+_ASKS_DEFINITION = re.compile(
+    r"^(?P<x>.+?) (?:la gi|la nguoi nhu the nao|la nhu the nao|duoc hieu (?:nhu the nao|la gi)"
+    r"|(?:co )?nghia la gi)\b"
+)
+_ASKS_DEFINITION_OF = re.compile(r"\b(?:dinh nghia|khai niem)(?: (?:cua|ve))? (?P<x>.+)$")
+# What the question says before the term: "theo bộ luật dân sự 2015, ...", "... quy định (thế
+# nào về) ...".
+_BEFORE_TERM = re.compile(r"^.*\b(?:quy dinh(?: the nao ve| ve)?|theo [^,]*,) ")
+# A unit defining a term: "1. An ninh mạng là sự bảo đảm ...", "Người chưa thành niên là ...".
+_DEFINES = re.compile(r"^(?:[-+•] )?(?:\d{1,2}\. |[a-zđ]\) )?(?P<t>[^.;:()]{3,80}?) la ")
+DEFINED_MIN_WORDS = 2
+
+
+def defined_term(question: str) -> str | None:
+    """The folded words whose meaning a question asks ("an ninh mang" for "An ninh mạng là
+    gì?"), or None when it asks something else."""
+    folded = fold(normalize(question))
+    match = _ASKS_DEFINITION.search(folded) or _ASKS_DEFINITION_OF.search(folded)
+    if not match:
+        return None
+    words = _TOKEN_WORDS.findall(_BEFORE_TERM.sub("", match.group("x").strip()))
+    return " ".join(words) if len(words) >= DEFINED_MIN_WORDS else None
+
+
+def defines(text: str, term: str) -> bool:
+    """True when a unit of the passage opens by defining the term (the whole term, or at least
+    half of its last words: "pháp nhân thương mại" for "quy định pháp nhân thương mại")."""
+    for a, b, _ in units(text):
+        match = _DEFINES.match(fold(text[a : min(b, a + 120)]))
+        if not match:
+            continue
+        defined = " ".join(_TOKEN_WORDS.findall(match.group("t")))
+        n = len(defined.split())
+        if n >= DEFINED_MIN_WORDS and 2 * n >= len(term.split()) and (
+            term == defined or term.endswith(" " + defined)
+        ):
+            return True
+    return False
+
+
+_TOKEN_WORDS = re.compile(r"\w+")
+
+
 def states_sum(text: str) -> bool:
     """True when a text states a sum of money, or what one is reckoned from."""
     return bool(_SUM.search(stated_figures(text)))

@@ -25,6 +25,8 @@ from index.answer import (
     PASSAGE_CACHE,
     QueryTerms,
     build_answer,
+    defined_term,
+    defines,
     prepare_clauses,
     states_sum,
 )
@@ -443,6 +445,17 @@ class Engine:
             # rules, unless the question asks for a form.
             forms = self._state.forms.intersection(ranked[:RERANK_DEPTH])
             ranked = [p for p in ranked if p not in forms] + [p for p in ranked if p in forms]
+        term = defined_term(cands.question) if ranked else None
+        if term:
+            # "X là gì": the clause defining X answers it, not an article about X's uses
+            # ("An ninh mạng là gì?" -> "1. An ninh mạng là sự bảo đảm ...", the definitions
+            # article, not "Điều 22. Đấu tranh bảo vệ an ninh mạng").
+            chunks = self._state.chunks
+            defining = next(
+                (p for p in ranked[:RERANK_DEPTH] if defines(chunks[p].text, term)), None
+            )
+            if defining is not None:
+                ranked = [defining] + [p for p in ranked if p != defining]
         if cands.named or cands.sourced:
             chunks = self._state.chunks
             own = [p for p in ranked if chunks[p].doc_id in cands.named or p in cands.sourced]

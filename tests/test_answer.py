@@ -574,3 +574,21 @@ def test_clause_fit_scores_a_passage_by_its_best_clause() -> None:
     # A question of none of their words fits none of them.
     nothing = QueryTerms("lịch thi đấu bóng đá", lambda token: 1.0)
     assert not any(clause_fit(nothing, article).values())
+
+
+def test_a_question_asking_what_a_term_means_names_it() -> None:
+    from index.answer import defined_term, defines
+
+    assert defined_term("An ninh mạng là gì?") == "an ninh mang"
+    assert defined_term("người chưa thành niên là người như thế nào") == "nguoi chua thanh nien"
+    assert defined_term("Bộ luật Dân sự 2015 quy định pháp nhân thương mại là gì?") == (
+        "phap nhan thuong mai"
+    )
+    assert defined_term("Theo Luật Giáo dục, giáo dục hòa nhập là gì") == "giao duc hoa nhap"
+    assert defined_term("giáo viên mầm non được phụ cấp bao nhiêu") is None
+    assert defined_term("lương là gì") is None  # one syllable: too little to tell a definition
+    definitions = "1. An ninh mạng là sự bảo đảm hoạt động trên không gian mạng.\n\n2. Bảo vệ an ninh mạng là phòng ngừa."  # noqa: E501
+    assert defines(definitions, "an ninh mang")
+    assert defines(definitions, "bao ve an ninh mang")
+    # A longer term ending in the asked one is another term.
+    assert not defines("Đấu tranh bảo vệ an ninh mạng là hoạt động có tổ chức.", "an ninh mang")

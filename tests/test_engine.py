@@ -645,3 +645,35 @@ def test_a_sum_asked_and_none_stated_is_declined(tmp_path):
     # a question asking no sum is answered by the same article
     asked = engine.answer("giáo viên dạy giỏi cấp tỉnh được khen thưởng thế nào")
     assert not asked.abstained and "bằng khen" in asked.span.text
+
+
+SECURITY = """---
+title: "Luật An ninh mạng"
+---
+
+Điều 2. Giải thích từ ngữ
+
+1. An ninh mạng là sự bảo đảm hoạt động trên không gian mạng không gây phương hại đến trật tự.
+
+Điều 22. Đấu tranh bảo vệ an ninh mạng
+
+1. Đấu tranh bảo vệ an ninh mạng là hoạt động có tổ chức trên không gian mạng; lực lượng bảo
+vệ an ninh mạng chủ trì đấu tranh bảo vệ an ninh mạng, an ninh mạng của hệ thống thông tin.
+"""
+
+
+def test_the_clause_defining_a_term_answers_what_it_is(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "van-ban").mkdir(parents=True)
+    (docs / "van-ban" / "luat-an-ninh-mang.md").write_text(SECURITY, encoding="utf-8")
+    settings = make_settings(tmp_path, docs)
+    build_index(settings)
+    engine = Engine.open(settings)
+    # The article repeating the term outscores its definition on the words alone.
+    cands = engine.candidates("an ninh mạng là gì", mode="bm25")
+    assert cands is not None
+    fused = max(cands.fused, key=lambda p: cands.fused[p])
+    assert "Điều 22" in engine._state.chunks[fused].section
+    answer = engine.answer("an ninh mạng là gì", mode="bm25")
+    assert "Điều 2" in answer.passages[0].chunk.section
+    assert answer.span is not None and answer.span.text.startswith("1. An ninh mạng là")

@@ -157,3 +157,4 @@ def test_a_question_declined_for_want_of_words_still_names_its_topic(tmp_path: P
     reply = engine.answer("GV có con kết hôn thì được nghỉ mấy ngày")
     assert reply.abstained and reply.reason == "unheld_topic"
     assert reply.missing == ("nghỉ kết hôn",)
+

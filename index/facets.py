@@ -193,6 +193,11 @@ def other_school(question: str, text: str, title: str = "") -> bool:
         stated.add(_GENERAL_EDUCATION)
     if _compiled(_TEXT_HIGHER).search(folded):
         stated.add("dai_hoc")
+    if stated and title:
+        # A passage of a text about several levels speaks for all of them: "Ưu tiên theo khu
+        # vực ... học THPT" of the Quy chế tuyển sinh đại học, cao đẳng ngành Giáo dục Mầm non
+        # answers a question about university admission.
+        stated |= text_facets(title).get("level", set())
     return bool(stated) and not _school(asked) & _school(stated)
 
 

@@ -54,6 +54,13 @@ def test_a_question_about_one_school_is_not_answered_by_anothers_rule() -> None:
     admission = "Điểm ưu tiên khu vực 1 là 0,75 điểm khi xét tuyển đại học, cao đẳng, trung cấp."
     assert not other_school("thí sinh tốt nghiệp THPT được cộng điểm ưu tiên khu vực", admission)
     assert other_school("thi tốt nghiệp THPT môn ngoại ngữ được miễn khi nào", admission)
+    # A passage speaks for the levels its text's title names as well, once it names one.
+    zones = "Ưu tiên theo khu vực áp dụng cho thí sinh học trung học phổ thông tại khu vực 1."
+    title = "Quy chế tuyển sinh đại học, cao đẳng ngành Giáo dục Mầm non"
+    question = "hs tot nghiep thpt nam ngoai xet dai hoc co duoc cong diem uu tien khu vuc"
+    assert other_school(question, zones)
+    assert not other_school(question, zones, title)
+    assert other_school("giáo viên THCS nghỉ hè mấy tuần", "Giảng viên đại học", "Quy chế đào tạo đại học")
 
 
 def test_trung_cap_and_cao_dang_are_the_vocational_schools() -> None:

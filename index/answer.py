@@ -366,6 +366,7 @@ _BEFORE_TERM = re.compile(r"^.*\b(?:quy dinh(?: the nao ve| ve)?|theo [^,]*,) ")
 # A unit defining a term: "1. An ninh mạng là sự bảo đảm ...", "Người chưa thành niên là ...".
 _DEFINES = re.compile(r"^(?:[-+•] )?(?:\d{1,2}\. |[a-zđ]\) )?(?P<t>[^.;:()]{3,80}?) la ")
 DEFINED_MIN_WORDS = 2
+_TOKEN_WORDS = re.compile(r"\w+")
 
 
 def defined_term(question: str) -> str | None:
@@ -393,9 +394,6 @@ def defines(text: str, term: str) -> bool:
         ):
             return True
     return False
-
-
-_TOKEN_WORDS = re.compile(r"\w+")
 
 
 def states_sum(text: str) -> bool:

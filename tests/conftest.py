@@ -12,7 +12,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from index.builder import build_index  # noqa: E402
 from index.embedders import FakeEmbedder  # noqa: E402
+from index.engine import Engine  # noqa: E402
 from index.settings import EmbeddingSettings, IndexSettings  # noqa: E402
 from tests.pg import database, pg_url, postgres_server  # noqa: E402, F401 - fixtures
 
@@ -126,6 +128,24 @@ def make_settings(tmp_path: Path, docs: Path, backend: str = "none") -> IndexSet
     """Engine settings with temp folders; chunk window small enough to exercise splitting."""
     base = IndexSettings(documents_dir=docs, index_dir=tmp_path / "index")
     return replace(base, embedding=EmbeddingSettings(backend=backend))
+
+
+def open_engine(
+    tmp_path: Path, docs: Path, embedder: FakeEmbedder | None = None, backend: str = "none"
+) -> Engine:
+    """An engine over a documents folder, its index built in ``tmp_path``."""
+    settings = make_settings(tmp_path, docs, backend)
+    build_index(settings, embedder=embedder)
+    return Engine.open(settings, embedder=embedder)
+
+
+def engine_over(tmp_path: Path, files: dict[str, str]) -> Engine:
+    """An engine over a folder holding only these texts (path under the folder -> text)."""
+    docs = tmp_path / "docs"
+    for name, text in files.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    return open_engine(tmp_path, docs)
 
 
 @pytest.fixture()

@@ -13,17 +13,11 @@ from index.builder import build_index
 from index.engine import Engine, IndexMismatch, IndexMissing
 from index.lexicon import expand
 from index.settings import ChunkingSettings
-from tests.conftest import COMPILATION, make_settings
-
-
-def _engine(tmp_path: Path, corpus: Path, embedder=None, backend: str = "none") -> Engine:
-    settings = make_settings(tmp_path, corpus, backend)
-    build_index(settings, embedder=embedder)
-    return Engine.open(settings, embedder=embedder)
+from tests.conftest import COMPILATION, engine_over, make_settings, open_engine
 
 
 def test_accented_question_finds_the_clause(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     result = engine.search("Giáo viên THCS được hưởng phụ cấp ưu đãi bao nhiêu phần trăm?")
     assert not result.abstained
     top = result.hits[0]
@@ -33,14 +27,14 @@ def test_accented_question_finds_the_clause(tmp_path, corpus):
 
 
 def test_question_without_tone_marks_finds_the_same_passage(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     result = engine.search("giao vien thcs duoc phu cap uu dai bao nhieu")
     assert not result.abstained
     assert "45%" in result.hits[0].chunk.text
 
 
 def test_abbreviations_are_expanded(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     result = engine.search("gv cap 2 phu cap bao nhieu")
     assert "45%" in result.hits[0].chunk.text
     # What staff type for degrees and titles: "NCS", "PGS", "KHCN".
@@ -56,7 +50,7 @@ def test_abbreviations_are_expanded(tmp_path, corpus):
 
 
 def test_duplicate_copies_collapse_into_one_hit(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     hits = engine.search("mức phụ cấp giáo viên mầm non vùng đặc biệt khó khăn", k=5).hits
     texts = [h.chunk.text for h in hits]
     assert len(texts) == len(set(texts)), "the same passage must not be listed twice"
@@ -68,7 +62,7 @@ def test_duplicate_copies_collapse_into_one_hit(tmp_path, corpus):
 
 
 def test_off_topic_question_abstains(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     assert engine.search("giá vàng hôm nay bao nhiêu một chỉ").abstained
     assert engine.search("lịch thi đấu bóng đá ngoại hạng anh").abstained
 
@@ -86,7 +80,7 @@ Hôm nay, vào lúc 8 giờ, tại Đà Lạt, hội đồng trường họp phi
 
 def test_a_question_the_collection_shares_almost_no_words_with_is_declined(tmp_path, corpus):
     (corpus / "van-ban" / "bien-ban.md").write_text(MINUTES, encoding="utf-8")
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     # before the vectors exist too: "hôm nay" is in a template, the rest nowhere
     gold = engine.answer("giá vàng hôm nay bao nhiêu", mode="bm25")
     assert gold.abstained and gold.reason == "no_match"
@@ -95,14 +89,14 @@ def test_a_question_the_collection_shares_almost_no_words_with_is_declined(tmp_p
 
 
 def test_number_in_question_ranks_that_document_first(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     result = engine.search("nghị định 233/2026 nói gì")
     assert result.hits[0].doc.number == "233/2026/NĐ-CP"
     assert not result.abstained
 
 
 def test_find_by_number_and_cited_by(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     for typed in ("182/2026/NĐ-CP", "182/2026/ND-CP", "nd 182/2026", "nghi dinh 182"):
         numbers = {d.number for d in engine.find_by_number(typed)}
         assert numbers == {"182/2026/NĐ-CP"}, typed
@@ -111,7 +105,7 @@ def test_find_by_number_and_cited_by(tmp_path, corpus):
 
 
 def test_hits_carry_their_citation(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     hit = engine.search("thời điểm đánh giá xếp loại viên chức hằng năm").hits[0]
     assert hit.doc.title.startswith("Nghị định 233/2026")
     assert hit.doc.issued == "2026-06-26"
@@ -120,14 +114,14 @@ def test_hits_carry_their_citation(tmp_path, corpus):
 
 
 def test_news_boilerplate_is_not_indexed(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     texts = " ".join(c.text for c in engine.chunks("tin-tuc/hoi-nghi-so-ket.txt"))
     assert "Giám đốc Sở GDĐT" in texts
     assert "Tổng truy cập" not in texts
 
 
 def test_pages_give_other_hits(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     first = engine.search("phụ cấp ưu đãi nhà giáo", k=2)
     second = engine.search("phụ cấp ưu đãi nhà giáo", k=2, offset=2)
     assert second.hits
@@ -135,7 +129,7 @@ def test_pages_give_other_hits(tmp_path, corpus):
 
 
 def test_dense_and_hybrid_modes_with_fake_embedder(tmp_path, corpus, fake_embedder):
-    engine = _engine(tmp_path, corpus, embedder=fake_embedder)
+    engine = open_engine(tmp_path, corpus, embedder=fake_embedder)
     assert engine.stats()["embedded_chunks"] == engine.stats()["chunks"]
     dense = engine.search("thời điểm đánh giá xếp loại viên chức", mode="dense")
     assert dense.hits[0].doc.number == "233/2026/NĐ-CP"
@@ -170,7 +164,7 @@ def test_missing_index_and_mismatched_settings_are_refused(tmp_path, corpus, fak
 
 
 def test_search_latency_is_small(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     started = time.perf_counter()
     for _ in range(50):
         engine.search("giáo viên được phụ cấp bao nhiêu")
@@ -190,7 +184,7 @@ def test_chunk_by_id_is_stable_across_an_unrelated_reindex(tmp_path, corpus):
 
 
 def test_question_naming_a_cited_number_finds_the_citing_passage(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     result = engine.search("nghị quyết 29 nói về gì")
     assert not result.abstained
     assert result.hits[0].doc.doc_id == "tin-tuc/hoi-nghi-so-ket.txt"
@@ -199,13 +193,13 @@ def test_question_naming_a_cited_number_finds_the_citing_passage(tmp_path, corpu
 
 
 def test_question_naming_a_number_nobody_holds_or_cites_abstains(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     result = engine.search("thông tư 32/2020 quy định sĩ số tối đa mỗi lớp")
     assert result.abstained and result.evidence == 0.0
 
 
 def test_question_only_naming_a_document_gets_its_scope_first(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     top = engine.search("nghị định 182/2026 quy định gì").hits[0]
     assert top.doc.number == "182/2026/NĐ-CP"
     assert top.chunk.section == "Điều 1" and "Phạm vi điều chỉnh" in top.chunk.text
@@ -236,7 +230,7 @@ def test_replaced_text_ranks_below_the_current_one_and_is_flagged(tmp_path, corp
     (corpus / "van-ban" / "nd-90-2020.md").write_text(OLD_DECREE, encoding="utf-8")
     current = corpus / "van-ban" / "nd-233-2026.md"
     current.write_text(current.read_text(encoding="utf-8") + REPEAL, encoding="utf-8")
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     hits = engine.search("thời điểm đánh giá xếp loại chất lượng viên chức hằng năm", k=10).hits
     numbers = [h.doc.number for h in hits]
     assert numbers.index("233/2026/NĐ-CP") < numbers.index("90/2020/NĐ-CP")
@@ -258,7 +252,7 @@ class _Doubting:
 
 
 def test_an_answer_the_abstain_model_doubts_is_shown_as_uncertain(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     question = "Giáo viên THCS được hưởng phụ cấp ưu đãi bao nhiêu phần trăm?"
     assert engine.ranker is not None  # the abstain model sees the ranker's feature rows
     for probability, uncertain, abstained in ((0.2, False, False), (0.7, True, False),
@@ -311,7 +305,7 @@ def test_the_build_stores_every_candidate_span_vector(tmp_path, corpus, fake_emb
     from index.answer import span_texts
     from index.features import PASSAGE_FEATURES, passage_features
 
-    engine = _engine(tmp_path, corpus, embedder=fake_embedder)
+    engine = open_engine(tmp_path, corpus, embedder=fake_embedder)
     state = engine._state
     assert state.spans is not None
     texts = [(c.chunk_id, t) for c in state.chunks for t in span_texts(c)]
@@ -356,7 +350,7 @@ so_hieu: "1255/QĐ-TTg"
 def test_a_document_held_only_inside_a_compilation_answers_for_its_number(tmp_path, corpus):
     (corpus / "van-ban" / "giao-duc.md").write_text(COMPILATION, encoding="utf-8")
     (corpus / "van-ban" / "qd-1255.md").write_text(LIST, encoding="utf-8")
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     answer = engine.answer("Nghị định 24/2021 quy định về vấn đề gì")
     assert not answer.abstained
     first = answer.passages[0]
@@ -368,7 +362,7 @@ def test_a_document_held_only_inside_a_compilation_answers_for_its_number(tmp_pa
 
 def test_a_number_held_only_inside_a_compilation_has_its_articles_listed(tmp_path, corpus):
     (corpus / "van-ban" / "giao-duc.md").write_text(COMPILATION, encoding="utf-8")
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     assert engine.find_by_number("24/2021") == []
     (excerpt,) = engine.excerpts("nghi dinh 24/2021")
     assert excerpt.number == "24/2021/NĐ-CP"
@@ -409,7 +403,7 @@ Hợp đồng làm việc được thay đổi khi hai bên thỏa thuận.
 
 def test_a_teachers_question_gets_the_general_rule_before_another_sectors(tmp_path, corpus):
     (corpus / "van-ban" / "vien-chuc.md").write_text(SECTORS, encoding="utf-8")
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     teacher = engine.search("giáo viên mới trúng tuyển phải tập sự bao lâu")
     assert teacher.hits[0].source == "Điều 27 Luật số 58/2010/QH12"
     # A question naming that sector gets its ministry's rule.
@@ -438,7 +432,7 @@ Nghị định này quy định chính sách hỗ trợ tiền ăn, hỗ trợ g
 
 def test_a_figure_asked_of_a_scope_article_alone_is_not_answered(tmp_path, corpus):
     (corpus / "van-ban" / "giao-duc.md").write_text(SCOPE_ONLY, encoding="utf-8")
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     # The collection holds what the decree covers, not its amounts.
     asked = engine.answer("học sinh bán trú ở xã đặc biệt khó khăn được hỗ trợ bao nhiêu kg gạo")
     assert asked.abstained and asked.reason == "scope_only" and not asked.passages
@@ -460,7 +454,7 @@ number: "86/2021/NĐ-CP"
 
 def test_a_definition_stating_the_figure_asked_answers_it(tmp_path, corpus):
     (corpus / "van-ban" / "du-hoc.md").write_text(DEFINITIONS, encoding="utf-8")
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     asked = engine.answer("người đi học nước ngoài bao lâu trở lên thì được coi là du học sinh")
     assert not asked.abstained and "03 tháng" in asked.span.text
 
@@ -480,7 +474,7 @@ number: "10/2016/TT-BGDĐT"
 
 def test_a_question_about_one_school_level_is_not_answered_by_anothers_rule(tmp_path, corpus):
     (corpus / "van-ban" / "quy-che-sinh-vien.md").write_text(UNIVERSITY, encoding="utf-8")
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     pupils = engine.answer("học sinh THCS đánh nhau thì bị kỷ luật hình thức nào")
     assert pupils.abstained and pupils.reason == "other_school" and not pupils.passages
     students = engine.answer("sinh viên đánh nhau thì bị kỷ luật hình thức nào")
@@ -488,7 +482,7 @@ def test_a_question_about_one_school_level_is_not_answered_by_anothers_rule(tmp_
 
 
 def test_warming_reads_every_served_passage_before_any_question(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     for cached in (answer._unit_facts, answer.units, answer._word_bag):
         cached.cache_clear()
     state = engine._state
@@ -508,7 +502,7 @@ def test_warming_reads_every_served_passage_before_any_question(tmp_path, corpus
 
 
 def test_warming_stops_when_another_build_is_swapped_in(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     old = engine._state
     (corpus / "tin-tuc" / "moi.txt").write_text(
         "Sở Giáo dục tổ chức tập huấn giáo viên tiếng Anh tiểu học.\n", encoding="utf-8"
@@ -522,7 +516,7 @@ def test_warming_stops_when_another_build_is_swapped_in(tmp_path, corpus):
 def test_the_passage_view_cache_is_bounded(tmp_path, corpus, monkeypatch):
     from index import features
 
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     state = engine._state
     monkeypatch.setattr(features, "PASSAGE_CACHE", 3)
     for pos in range(5):
@@ -554,11 +548,9 @@ loai_van_ban: "Thông tư"
 
 
 def test_a_private_schools_rule_does_not_answer_for_public_schools(tmp_path):
-    docs = tmp_path / "docs"
-    (docs / "van-ban").mkdir(parents=True)
-    (docs / "van-ban" / "tt-48.md").write_text(PRIVATE_SCHOOLS, encoding="utf-8")
-    (docs / "van-ban" / "tt-32.md").write_text(PUBLIC_SCHOOLS, encoding="utf-8")
-    engine = _engine(tmp_path, docs)
+    engine = engine_over(
+        tmp_path, {"van-ban/tt-48.md": PRIVATE_SCHOOLS, "van-ban/tt-32.md": PUBLIC_SCHOOLS}
+    )
     # The public schools' article shares more of the words; the question is about private ones.
     private = engine.answer("hội đồng trường tư thục họp định kỳ mấy lần một năm")
     assert not private.abstained
@@ -568,7 +560,7 @@ def test_a_private_schools_rule_does_not_answer_for_public_schools(tmp_path):
 
 
 def test_chat_words_do_not_lower_a_questions_evidence(tmp_path, corpus):
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     state = engine._state
     plain = "giáo viên THCS được phụ cấp ưu đãi bao nhiêu"
     top = state.position[engine.search(plain).hits[0].chunk.chunk_id]
@@ -602,10 +594,7 @@ trong Hội đồng trường, thành viên Hội đồng trường.
 
 
 def test_forms_answer_only_a_question_about_forms(tmp_path):
-    docs = tmp_path / "docs"
-    (docs / "van-ban").mkdir(parents=True)
-    (docs / "van-ban" / "tt-48.md").write_text(PRIVATE_SCHOOLS_WITH_FORMS, encoding="utf-8")
-    engine = _engine(tmp_path, docs)
+    engine = engine_over(tmp_path, {"van-ban/tt-48.md": PRIVATE_SCHOOLS_WITH_FORMS})
     question = "hội đồng trường của trường phổ thông tư thục có bao nhiêu thành viên"
     shown = engine.answer(question)
     assert shown.passages[0].chunk.section.startswith("Điều 5"), shown.passages[0].chunk.section
@@ -633,10 +622,7 @@ tỉnh tặng bằng khen và được ưu tiên xét tặng danh hiệu chiến
 
 
 def test_a_sum_asked_and_none_stated_is_declined(tmp_path):
-    docs = tmp_path / "docs"
-    (docs / "van-ban").mkdir(parents=True)
-    (docs / "van-ban" / "nd-95.md").write_text(REWARDS, encoding="utf-8")
-    engine = _engine(tmp_path, docs)
+    engine = engine_over(tmp_path, {"van-ban/nd-95.md": REWARDS})
     # the collection says who is rewarded, not how much
     reward = engine.answer("giáo viên dạy giỏi cấp tỉnh được thưởng bao nhiêu tiền")
     assert reward.abstained and reward.reason == "no_sum"
@@ -663,12 +649,7 @@ vệ an ninh mạng chủ trì đấu tranh bảo vệ an ninh mạng, an ninh m
 
 
 def test_the_clause_defining_a_term_answers_what_it_is(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    (docs / "van-ban").mkdir(parents=True)
-    (docs / "van-ban" / "luat-an-ninh-mang.md").write_text(SECURITY, encoding="utf-8")
-    settings = make_settings(tmp_path, docs)
-    build_index(settings)
-    engine = Engine.open(settings)
+    engine = engine_over(tmp_path, {"van-ban/luat-an-ninh-mang.md": SECURITY})
     # The article repeating the term outscores its definition on the words alone.
     cands = engine.candidates("an ninh mạng là gì", mode="bm25")
     assert cands is not None

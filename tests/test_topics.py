@@ -10,7 +10,7 @@ from bot.formatting import answer_blocks
 from index.builder import build_index
 from index.engine import Engine
 from index.topics import held_topics, named_topics, unheld, unnamed
-from tests.conftest import make_settings
+from tests.conftest import engine_over, make_settings, open_engine
 
 
 def test_topics_are_named_with_or_without_tone_marks() -> None:
@@ -125,17 +125,11 @@ Toàn tỉnh có 52,11% số trường đạt chuẩn quốc gia, vượt 6,11% 
 """
 
 
-def _engine(tmp_path: Path, docs: Path) -> Engine:
-    settings = make_settings(tmp_path, docs, "none")
-    build_index(settings)
-    return Engine.open(settings)
-
-
 def test_the_passage_quoted_must_name_the_topic_asked(tmp_path: Path, corpus: Path) -> None:
     (corpus / "van-ban" / "nd91.md").write_text(UNIVERSITY, encoding="utf-8")
     (corpus / "tin-tuc").mkdir(exist_ok=True)
     (corpus / "tin-tuc" / "vinh-long.txt").write_text(NEWS, encoding="utf-8")
-    engine = _engine(tmp_path, corpus)
+    engine = open_engine(tmp_path, corpus)
     # The news item holds the topic; the best match for the conditions is the university rule.
     answer = engine.answer("điều kiện công nhận trường chuẩn quốc gia")
     assert answer.abstained and answer.reason == "unmet_topic", answer.reason
@@ -148,10 +142,7 @@ def test_the_passage_quoted_must_name_the_topic_asked(tmp_path: Path, corpus: Pa
 
 
 def test_a_question_declined_for_want_of_words_still_names_its_topic(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    (docs / "van-ban").mkdir(parents=True)
-    (docs / "van-ban" / "nd.md").write_text(TIME, encoding="utf-8")
-    engine = _engine(tmp_path, docs)
+    engine = engine_over(tmp_path, {"van-ban/nd.md": TIME})
     # too few of its words are in any passage: declined by the evidence floor, and the reply
     # says the collection holds nothing on the topic rather than "rephrase"
     reply = engine.answer("GV có con kết hôn thì được nghỉ mấy ngày")

@@ -416,6 +416,7 @@ class Engine:
         feature rows (None without a ranker).
         """
         fused = cands.fused
+        chunks = self._state.chunks
         ranked = sorted(fused, key=lambda p: -fused[p])
         by_position: dict[int, float] = {}
         rows = None
@@ -450,14 +451,12 @@ class Engine:
             # "X là gì": the clause defining X answers it, not an article about X's uses
             # ("An ninh mạng là gì?" -> "1. An ninh mạng là sự bảo đảm ...", the definitions
             # article, not "Điều 22. Đấu tranh bảo vệ an ninh mạng").
-            chunks = self._state.chunks
             defining = next(
                 (p for p in ranked[:RERANK_DEPTH] if defines(chunks[p].text, term)), None
             )
             if defining is not None:
                 ranked = [defining] + [p for p in ranked if p != defining]
         if cands.named or cands.sourced:
-            chunks = self._state.chunks
             own = [p for p in ranked if chunks[p].doc_id in cands.named or p in cands.sourced]
             if cands.names_only:  # "24/2021 quy định gì": its scope first, as boosted
                 own.sort(key=lambda p: -fused[p])

@@ -102,7 +102,7 @@ class Snapshot:
     (:func:`index.facets.form_passages`): they rank after the rules."""
     topics: frozenset[str] = frozenset()
     """The topics of :mod:`index.topics` some served passage names (one pass over every
-    passage's text when the build is loaded, ~0.2 s for 7,000 passages)."""
+    passage's text when the build is loaded, ~0.7 s for 7,000 passages)."""
 
     def readable_for(self, access: Access) -> Readable:
         """The readable documents and positions of this build for an access (cached)."""

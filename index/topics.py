@@ -62,6 +62,7 @@ _PATTERNS = {key: re.compile(rf"(?<!\w)(?:{key})(?!\w)") for key in TOPICS}
 # the phrase's first letters: over a whole collection (7 MB folded) each unheld topic costs
 # 3-60 ms instead of 90 (held_topics runs at every index load).
 _SCANS = {key: re.compile(rf"(?:{key})(?!\w)") for key in TOPICS}
+_WORD = re.compile(r"\w")
 
 
 def named_topics(text: str) -> list[str]:
@@ -85,10 +86,6 @@ def _names_in(folded: str, key: str) -> bool:
             return True
         at = start + 1
     return False
-
-
-_WORD = re.compile(r"\w")
-
 
 def unheld(question: str, held: frozenset[str]) -> list[str]:
     """How a reply names the topics a question names that no passage does."""

@@ -204,6 +204,7 @@ STAGES = {
     "load": "đọc tệp",
     "ocr": "nhận dạng chữ, trang",
     "embed": "tạo vector",
+    "prepare": "phân tích đoạn",
     "save": "ghi chỉ mục",
 }
 REINDEX_DONE = (

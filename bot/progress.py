@@ -19,7 +19,7 @@ class TqdmProgress:
         bar = self._bars.get(stage)
         if bar is None or done < bar.n:  # a new round of the stage (the next scan's pages)
             label = messages.STAGES.get(stage, stage)
-            unit = {"load": "tệp", "embed": "đoạn"}.get(stage, "")
+            unit = {"load": "tệp", "embed": "đoạn", "prepare": "đoạn"}.get(stage, "")
             bar = self._bars[stage] = tqdm(total=total, desc=label, unit=unit, leave=True)
         bar.total = total
         bar.update(done - bar.n)

@@ -13,12 +13,13 @@ Pure functions over the engine's dataclasses: the bot, the console and the scrip
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from index.chunking import article_key, article_of
 from index.docnumbers import number_key, without_references
@@ -415,7 +416,7 @@ def stated_figures(text: str) -> str:
     return _POINTER.sub(" ", text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _UnitFacts:
     """What a unit's score needs that does not depend on the question (cached per text).
     Word bags are shared between the units that have the same text, lead-in or heading."""
@@ -508,14 +509,81 @@ def _case_words(text: str) -> frozenset[str]:
     return frozenset(w for w in folded_syllables(match.group(1)) if w not in QUESTION_WORDS)
 
 
-def _facts_of(unit: _Unit, text: str) -> _UnitFacts:
-    chunk = unit.chunk
-    own_lead = chunk.text[unit.lead[0] : unit.lead[1]] if unit.lead else ""
+ClauseKey = tuple[str, str, str, str]
+"""What a clause's facts depend on: its text, lead-in, article heading and first sentence."""
+Reading = tuple[int, int, int, int, bool, int, int]
+"""Where a clause reading's key lies in its passage: (start, end) of its text, of its own
+lead-in and of its first sentence (-1, -1: none), and whether it carries a lead-in from the
+passage before."""
+
+# Clause facts read from a build's prepared records (:mod:`index.prepared`), looked up before
+# computing; bounded like the computed ones, the oldest leaving first.
+_PREPARED: dict[ClauseKey, _UnitFacts] = {}
+
+
+def _reading(unit: _Unit) -> Reading:
+    lead = unit.lead or (-1, -1)
+    opening = unit.opening or (-1, -1)
+    return unit.start, unit.end, lead[0], lead[1], bool(unit.carried), opening[0], opening[1]
+
+
+def reading_key(chunk: Chunk, carried: str, reading: Reading) -> ClauseKey:
+    """The key of a clause reading of a passage (``carried``: the lead-in it may carry)."""
+    start, end, lead_start, lead_end, carries, open_start, open_end = reading
+    text = chunk.text
+    own_lead = text[lead_start:lead_end] if lead_start >= 0 else ""
     # The score reads the carried lead-in both as the unit's words and as its full text; a
     # điểm has either its own lead-in or a carried one, never both.
-    lead = f"{own_lead} {unit.carried}".strip() if unit.carried else own_lead
-    opening = chunk.text[unit.opening[0] : unit.opening[1]] if unit.opening else ""
-    return _unit_facts(text, lead, chunk.context or "", opening)
+    lead = f"{own_lead} {carried}".strip() if carries else own_lead
+    opening = text[open_start:open_end] if open_start >= 0 else ""
+    return text[start:end], lead, chunk.context or "", opening
+
+
+def _facts_of(unit: _Unit, text: str) -> _UnitFacts:
+    key = reading_key(unit.chunk, unit.carried, _reading(unit))
+    found = _PREPARED.get(key)
+    return found if found is not None else _unit_facts(*key)
+
+
+def clause_readings(chunk: Chunk, previous: Chunk | None) -> tuple[str, list[Reading]]:
+    """Every distinct way the ranking stage and the bold span read a passage's clauses: alone,
+    and with the lead-in of a khoản carried from the passage before (``previous``, the
+    passage whose id is one less, when it continues the same article). Returns that lead-in
+    ("" when none) and the readings."""
+    found = span_candidates([chunk])
+    if previous is not None:
+        found += [u for u in span_candidates([previous, chunk]) if u.chunk is chunk]
+    carried = next((u.carried for u in found if u.carried), "")
+    return carried, list(dict.fromkeys(_reading(u) for u in found))
+
+
+def clause_facts(keys: Sequence[ClauseKey]) -> list[tuple]:
+    """The facts of these clause readings as plain tuples (what a build stores)."""
+    return [_as_tuple(_unit_facts(*key)) for key in keys]
+
+
+def remember_clauses(keys: Sequence[ClauseKey], stored: Sequence[Sequence]) -> None:
+    """Take the stored facts of these clause readings (from :func:`clause_facts`)."""
+    for key, values in zip(keys, stored, strict=True):
+        if len(_PREPARED) >= CLAUSE_CACHE:
+            # (another thread may change the dict between iter() and del: then skip a turn)
+            with contextlib.suppress(RuntimeError, KeyError, StopIteration):
+                del _PREPARED[next(iter(_PREPARED))]
+        _PREPARED[key] = _UnitFacts(*values)
+
+
+def prepared_held() -> int:
+    """How many clause readings' facts taken from prepared records are held."""
+    return len(_PREPARED)
+
+
+def forget_prepared() -> None:
+    """Drop the clause facts taken from prepared records."""
+    _PREPARED.clear()
+
+
+def _as_tuple(facts: _UnitFacts) -> tuple:
+    return tuple(getattr(facts, f.name) for f in fields(_UnitFacts))
 
 
 def _score_units(

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from index import store
+from index import prepared, store
 from index.answer import span_texts
 from index.chunking import CHUNKER_VERSION, Piece, chunk_text, heading_for, plain_text, split_piece
 from index.embed_cache import (
@@ -38,6 +38,7 @@ from index.metadata import extract_metadata
 from index.models import Chunk, DocumentInfo, Extracted
 from index.ocr import OcrOptions, build_progress
 from index.ocr import cache_dir as ocr_cache_dir
+from index.prepared import PreparedPassages
 from index.safety import BoundedLoader
 from index.settings import IndexSettings
 from index.store import BuildLocked  # noqa: F401 - re-exported for callers
@@ -191,7 +192,7 @@ def build_index(
             state = _collect(settings, prev, embedder, tick, partial(loader.load, ocr=ocr))
         vectors = _vectors(state, prev, embedder, embed, settings, tick, cancel)
         tick("save", 0, 1)
-        build_id = _write_or_clean(settings, sig, state, vectors, prev)
+        build_id = _write_or_clean(settings, sig, state, vectors, prev, tick)
         tick("save", 1, 1)
     report = BuildReport(
         added=tuple(state["added"]),
@@ -409,12 +410,28 @@ def _vectors(
     return vectors
 
 
+def _prepared_reuse(
+    prev: _Previous | None, unchanged: set[str], chunks: list[Chunk]
+) -> Callable[[Chunk], tuple[bytes, bytes] | None]:
+    """The previous build's prepared record of a passage of an unchanged document, when that
+    build has records of the current code."""
+    loaded = (
+        PreparedPassages.open(prev.folder, [c for cs in prev.chunks.values() for c in cs])
+        if prev is not None and prev.folder is not None
+        else None
+    )
+    if loaded is None or not unchanged:
+        return lambda chunk: None
+    return lambda chunk: loaded.parts(chunk.chunk_id) if chunk.doc_id in unchanged else None
+
+
 def _write_or_clean(
     settings: IndexSettings,
     sig: dict[str, Any],
     state: dict[str, Any],
     vectors: dict[int, np.ndarray],
     prev: _Previous | None,
+    tick: Progress,
 ) -> str:
     """Write and publish the build; on failure remove the unfinished folder.
 
@@ -422,7 +439,7 @@ def _write_or_clean(
         DiskFull: no space left while writing (one-line message; the old index serves on).
     """
     try:
-        return _write(settings, sig, state, vectors, prev)
+        return _write(settings, sig, state, vectors, prev, tick)
     except Exception as exc:
         for unfinished in (settings.index_dir / "builds").glob("*.tmp"):
             store.discard_build(unfinished)  # we hold the build lock: no other build runs
@@ -440,6 +457,7 @@ def _write(
     state: dict[str, Any],
     vectors: dict[int, np.ndarray],
     prev: _Previous | None,
+    tick: Progress,
 ) -> str:
     build_id, folder = store.new_build_dir(settings.index_dir)
     order = sorted(state["docs"])
@@ -467,6 +485,13 @@ def _write(
         index.save(folder / "vectors.faiss")
     if state.get("spans"):
         store.save_span_vectors(folder, *state["spans"])
+    prepared.write(
+        folder,
+        all_chunks,
+        {d: state["docs"][d].title for d in order},
+        reuse=_prepared_reuse(prev, set(state["unchanged"]), all_chunks),
+        progress=lambda done, total: tick("prepare", done, total),
+    )
     store.write_manifest(
         folder,
         {

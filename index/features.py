@@ -18,6 +18,7 @@ import numpy as np
 from index.answer import PASSAGE_CACHE, QueryTerms, clause_fit
 from index.facets import agreement, text_facets
 from index.lexicon import QUESTION_WORDS, expand
+from index.models import Chunk
 from index.textnorm import folded_syllables
 
 NAN = float("nan")
@@ -120,7 +121,8 @@ def _coverage(terms: list[str], present: set[str], idf) -> float:  # noqa: ANN00
 
 
 def passage_view(state, pos: int) -> tuple:  # noqa: ANN001
-    """Folded words, word pairs, heading words and facets of a passage (cached per build)."""
+    """:func:`view_of` a passage of the served build, cached per build: read from the build's
+    prepared records when it has them, else worked out."""
     cache = state.feature_cache
     found = cache.get(pos)
     if found is None:
@@ -128,13 +130,20 @@ def passage_view(state, pos: int) -> tuple:  # noqa: ANN001
             # (another thread may change the dict between iter() and del: then skip a turn)
             with contextlib.suppress(RuntimeError, KeyError, StopIteration):
                 del cache[next(iter(cache))]
-        chunk = state.chunks[pos]
-        doc = state.docs[chunk.doc_id]
-        words, bigrams = _bag(chunk.text)
-        head_words, _ = _bag(f"{doc.title} {chunk.context} {chunk.section}")
-        facets = text_facets(f"{chunk.context}\n{chunk.text}")
-        found = cache[pos] = (frozenset(words), frozenset(bigrams), frozenset(head_words), facets)
+        prepared = state.prepared.view(pos) if state.prepared is not None else None
+        if prepared is None:
+            chunk = state.chunks[pos]
+            prepared = view_of(chunk, state.docs[chunk.doc_id].title)
+        found = cache[pos] = prepared
     return found
+
+
+def view_of(chunk: Chunk, title: str) -> tuple:
+    """(folded words, word pairs, heading words, facets) of a passage of a document."""
+    words, bigrams = _bag(chunk.text)
+    head_words, _ = _bag(f"{title} {chunk.context} {chunk.section}")
+    facets = text_facets(f"{chunk.context}\n{chunk.text}")
+    return frozenset(words), frozenset(bigrams), frozenset(head_words), facets
 
 
 def _bag(text: str) -> tuple[set[str], set[str]]:
@@ -153,6 +162,8 @@ def passage_features(
     ``positions`` are the best fused candidates in fused order (``Engine.order`` passes them
     so), which is what the ``fused_rank`` feature records.
     """
+    if state.prepared is not None:  # the best ones' clause facts, as the build stored them
+        state.prepared.clauses(state, positions[:CLAUSE_FIT_DEPTH])
     top_bm25 = float(max((cands.lexical[p] for p in positions), default=0.0)) or 1.0
     spans = state.spans if cands.query_vector is not None else None
     closest = [

@@ -15,6 +15,7 @@ from index.embed_cache import text_key
 from index.facets import form_passages
 from index.lexical import LexicalIndex
 from index.models import Chunk, DocumentInfo
+from index.prepared import PreparedPassages
 from index.references import replaced_passages
 from index.sources import mark_compilations, other_sector, sources_by_number
 from index.textnorm import fold
@@ -97,6 +98,9 @@ class Snapshot:
     """What each access seen so far may read in this build (see :meth:`readable_for`)."""
     spans: SpanVectors | None = None
     """Vectors of the passages' candidate bold spans (None in a build without vectors)."""
+    prepared: PreparedPassages | None = None
+    """The passages' words, facets and clause facts as the build stored them (None: worked
+    out on first use, see :mod:`index.prepared`)."""
     forms: frozenset[int] = frozenset()
     """Positions of the passages that are a text's forms or the list of its annexes
     (:func:`index.facets.form_passages`): they rank after the rules."""
@@ -179,6 +183,7 @@ def load_snapshot(folder: Path, nprobe: int) -> Snapshot:
         forms=form_passages(chunks),
         topics=held_topics(c.text for pos, c in enumerate(chunks) if pos not in hidden),
         spans=SpanVectors(*stored) if stored is not None and len(stored[0]) else None,
+        prepared=PreparedPassages.open(folder, chunks),
     )
 
 

@@ -113,11 +113,22 @@ class QuestionView:
         weights = {t: idf(t) for t in (*self.unigrams, *self.bigrams)}
         self.idf = lambda token: weights[token] if token in weights else idf(token)
         self.max_idf = max((weights[w] for w in self.unigrams), default=1.0) or 1.0
+        self.unigram_weights = _Weighted([(t, weights[t]) for t in self.unigrams])
+        self.bigram_weights = _Weighted([(t, weights[t]) for t in self.bigrams])
 
 
-def _coverage(terms: list[str], present: set[str], idf) -> float:  # noqa: ANN001
-    total = sum(idf(t) for t in terms)
-    return sum(idf(t) for t in terms if t in present) / total if total > 0 else 0.0
+class _Weighted:
+    """Terms with their weights and the weights' sum (the same for every passage)."""
+
+    def __init__(self, pairs: list[tuple[str, float]]) -> None:
+        self.pairs = pairs
+        self.total = sum(w for _, w in pairs)
+
+    def coverage(self, present: frozenset[str]) -> float:
+        """The weighted share of the terms a passage holds."""
+        if self.total <= 0:
+            return 0.0
+        return sum(w for t, w in self.pairs if t in present) / self.total
 
 
 def passage_view(state, pos: int) -> tuple:  # noqa: ANN001
@@ -195,9 +206,9 @@ def passage_features(
                 float(cands.lexical[pos]) / top_bm25,
                 dense,
                 dense - top_dense if cands.dense else NAN,
-                _coverage(view.unigrams, words, view.idf),
-                _coverage(view.bigrams, bigrams, view.idf) if view.bigrams else NAN,
-                _coverage(view.unigrams, head_words, view.idf),
+                view.unigram_weights.coverage(words),
+                view.bigram_weights.coverage(bigrams) if view.bigrams else NAN,
+                view.unigram_weights.coverage(head_words),
                 float(match),
                 float(conflict),
                 figure,

@@ -381,6 +381,25 @@ def defined_term(question: str) -> str | None:
     return " ".join(words) if len(words) >= DEFINED_MIN_WORDS else None
 
 
+# "Theo Điều 15, Bộ luật dân sự ...", "khoan 2 dieu 5 thong tu 29": the article asked for; not
+# an article the rule quoted refers to ("... hành vi quy định tại Điều 322 của Bộ luật này").
+_NAMED_ARTICLE = re.compile(r"(?<!tai )\bdieu\s+(\d{1,3})(?![\d.,/]?\w)")
+# A passage's article number: "Điều 10", or for a compiled article the one of the text it
+# comes from, "Điều 5.2.LQ.56 (Điều 56 Luật số 58/2010/QH12)".
+_ARTICLE_NUMBER = re.compile(r"Điều\s+(\d+)(?=[\s)]|$)")
+
+
+def named_article(question: str) -> str | None:
+    """The number of the article (Điều) a question names, if it names one."""
+    match = _NAMED_ARTICLE.search(fold(question))
+    return match.group(1) if match else None
+
+
+def in_article(section: str, number: str) -> bool:
+    """True when a passage's section path is in the article of that number."""
+    return number in _ARTICLE_NUMBER.findall(article_of(section))
+
+
 def defines(text: str, term: str) -> bool:
     """True when a unit of the passage opens by defining the term (the whole term, or at least
     half of its last words: "pháp nhân thương mại" for "quy định pháp nhân thương mại")."""

@@ -27,6 +27,8 @@ from index.answer import (
     build_answer,
     defined_term,
     defines,
+    in_article,
+    named_article,
     prepare_clauses,
     states_sum,
 )
@@ -461,6 +463,15 @@ class Engine:
             )
             if defining is not None:
                 ranked = [defining] + [p for p in ranked if p != defining]
+        article = named_article(cands.question) if ranked else None
+        if article:
+            # "Theo Điều 15, Bộ luật dân sự ...": the best candidate of that article first
+            # (of the document the question names, if it names one: see below).
+            asked = next(
+                (p for p in ranked[:RERANK_DEPTH] if in_article(chunks[p].section, article)), None
+            )
+            if asked is not None:
+                ranked = [asked] + [p for p in ranked if p != asked]
         if cands.named or cands.sourced:
             own = [p for p in ranked if chunks[p].doc_id in cands.named or p in cands.sourced]
             if cands.names_only:  # "24/2021 quy định gì": its scope first, as boosted

@@ -658,3 +658,58 @@ def test_the_clause_defining_a_term_answers_what_it_is(tmp_path: Path) -> None:
     answer = engine.answer("an ninh mạng là gì", mode="bm25")
     assert "Điều 2" in answer.passages[0].chunk.section
     assert answer.span is not None and answer.span.text.startswith("1. An ninh mạng là")
+
+
+DUTIES = """---
+title: "Thông tư 20/2026/TT-BGDĐT - Điều lệ trường"
+---
+
+Điều 4. Nhiệm vụ của giáo viên
+
+1. Giáo viên có nhiệm vụ giảng dạy, giáo dục học sinh theo chương trình; giáo viên tham gia
+bồi dưỡng chuyên môn, nghiệp vụ và rèn luyện đạo đức nhà giáo.
+
+Điều 5. Quyền của giáo viên
+
+1. Được nhà trường tạo điều kiện để thực hiện nhiệm vụ và được đào tạo nâng cao trình độ.
+"""
+
+
+def test_the_article_a_question_names_comes_first(tmp_path: Path) -> None:
+    engine = engine_over(tmp_path, {"van-ban/tt-20.md": DUTIES})
+    state = engine._state
+
+    def first(question: str) -> str:
+        return state.chunks[engine.order(engine.candidates(question, mode="bm25"))[0][0]].section
+
+    # the words are those of Điều 4; the article named is Điều 5
+    assert first("giáo viên có nhiệm vụ giảng dạy, bồi dưỡng chuyên môn thế nào") == "Điều 4"
+    assert first("Theo Điều 5, giáo viên có nhiệm vụ giảng dạy, bồi dưỡng chuyên môn thế nào") == (
+        "Điều 5"
+    )
+    assert first("theo dieu 5 giao vien co nhiem vu giang day boi duong chuyen mon the nao") == (
+        "Điều 5"
+    )
+    # an article the rule quoted refers to is not the one asked about
+    asked = "giáo viên bồi dưỡng chuyên môn theo quy định tại Điều 5 có nhiệm vụ giảng dạy gì"
+    assert first(asked) == "Điều 4"
+    assert answer.named_article("điều kiện dự thi của học sinh") is None
+    assert answer.in_article("Chương VI > Điều 5.2.LQ.56 (Điều 56 Luật số 58/2010/QH12)", "56")
+    assert not answer.in_article("Chương VI > Điều 5.2.LQ.56 (Điều 56 Luật số 58/2010/QH12)", "5")
+
+
+def test_how_much_of_an_article_title_the_question_names_is_a_ranking_feature(
+    tmp_path: Path,
+) -> None:
+    from index.features import PASSAGE_FEATURES
+
+    engine = engine_over(tmp_path, {"van-ban/tt-20.md": DUTIES})
+    cands = engine.candidates("quyen cua giao vien gom nhung gi", mode="bm25")
+    ranked, scores, rows = engine.order(cands)
+    head = sorted(cands.fused, key=lambda p: -cands.fused[p])
+    named = {
+        engine._state.chunks[p].section: rows[i, PASSAGE_FEATURES.index("title_named")]
+        for i, p in enumerate(head)
+    }
+    assert named["Điều 5"] == 1.0  # "Quyền của giáo viên", every word named (no tone marks)
+    assert 0.0 < named["Điều 4"] < 1.0  # "Nhiệm vụ của giáo viên": only "giáo viên"

@@ -10,7 +10,9 @@ A signal that did not run (no vectors yet) is NaN, which the models treat as mis
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +24,9 @@ from index.models import Chunk
 from index.textnorm import folded_syllables
 
 NAN = float("nan")
+# An article heading as the passage's context holds it: "Điều 68. Tuyên bố mất tích",
+# "Điều 5.2.TT.65.3. Tiêu chuẩn ..." (a compilation's numbering).
+_ARTICLE_TITLE = re.compile(r"\s*Điều\s+[\w.]*\w\.?\s+(.+)", re.IGNORECASE | re.DOTALL)
 # Only the best fused candidates get their clauses scored (the first time a passage is a
 # candidate, parsing its clauses costs about 0.25 ms each).
 CLAUSE_FIT_DEPTH = 20
@@ -49,6 +54,7 @@ PASSAGE_FEATURES = (
     "span_cos",
     "span_cos_gap",
     "clause_fit",
+    "title_named",
 )
 QUESTION_FEATURES = (
     "top_score",
@@ -113,6 +119,7 @@ class QuestionView:
         weights = {t: idf(t) for t in (*self.unigrams, *self.bigrams)}
         self.idf = lambda token: weights[token] if token in weights else idf(token)
         self.max_idf = max((weights[w] for w in self.unigrams), default=1.0) or 1.0
+        self.unigram_set = frozenset(self.unigrams)
         self.unigram_weights = _Weighted([(t, weights[t]) for t in self.unigrams])
         self.bigram_weights = _Weighted([(t, weights[t]) for t in self.bigrams])
 
@@ -155,6 +162,28 @@ def view_of(chunk: Chunk, title: str) -> tuple:
     head_words, _ = _bag(f"{title} {chunk.context} {chunk.section}")
     facets = text_facets(f"{chunk.context}\n{chunk.text}")
     return frozenset(words), frozenset(bigrams), frozenset(head_words), facets
+
+
+@functools.lru_cache(maxsize=PASSAGE_CACHE)
+def _title_words(context: str) -> tuple[str, ...]:
+    """The content words of the title of the article a passage is in ("Điều 184. Tội loạn
+    luân" -> loan, luan, toi); none outside an article."""
+    match = _ARTICLE_TITLE.match(context)
+    if not match:
+        return ()
+    words = folded_syllables(match.group(1))
+    return tuple(dict.fromkeys(w for w in words if w not in QUESTION_WORDS))
+
+
+def _title_named(context: str, view: QuestionView) -> float:
+    """The weighted share of the words of its article's title the question names (an
+    article the question names by its title: "tuyên bố mất tích" for "Điều 68. Tuyên bố mất
+    tích"), NaN outside an article."""
+    words = _title_words(context)
+    total = sum(view.idf(w) for w in words)
+    if total <= 0:
+        return NAN
+    return sum(view.idf(w) for w in words if w in view.unigram_set) / total
 
 
 def _bag(text: str) -> tuple[set[str], set[str]]:
@@ -223,6 +252,7 @@ def passage_features(
                 closest[rank],
                 closest[rank] - best_span,
                 fit.get(chunk.chunk_id, 0.0) / top_fit if rank < CLAUSE_FIT_DEPTH else NAN,
+                _title_named(chunk.context, view),
             )
         )
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(PASSAGE_FEATURES))

@@ -388,11 +388,20 @@ _NAMED_ARTICLE = re.compile(r"(?<!tai )\bdieu\s+(\d{1,3})(?![\d.,/]?\w)")
 # comes from, "Điều 5.2.LQ.56 (Điều 56 Luật số 58/2010/QH12)".
 _ARTICLE_NUMBER = re.compile(r"Điều\s+(\d+)(?=[\s)]|$)")
 
+# "khoản 6 Điều 3": the khoản asked for, named just before its article.
+_NAMED_CLAUSE = re.compile(r"\bkhoan\s+(\d{1,2})\s*,?\s+(?:cua\s+)?dieu\s+\d")
+
 
 def named_article(question: str) -> str | None:
     """The number of the article (Điều) a question names, if it names one."""
     match = _NAMED_ARTICLE.search(fold(question))
     return match.group(1) if match else None
+
+
+def named_clause(question: str) -> int | None:
+    """The number of the khoản a question names with its article ("khoản 6 điều 3")."""
+    match = _NAMED_CLAUSE.search(fold(question))
+    return int(match.group(1)) if match else None
 
 
 def in_article(section: str, number: str) -> bool:
@@ -912,7 +921,19 @@ def choose_span(
     if similarity is not None and reweigh > 1:
         scores, closest = _reweighed(scores, candidates, similarity, reweigh)
     best = max(range(len(candidates)), key=lambda i: scores[i])
-    unit = candidates[best]
+    return _span_of(candidates[best], closest)
+
+
+def clause_span(chunk: Chunk, number: int) -> Span | None:
+    """The khoản of that number in a passage as the bold span (a question naming it)."""
+    for unit in span_candidates([chunk]):
+        match = _CLAUSE_START.match(chunk.text[unit.start : unit.end])
+        if unit.level == "khoản" and match and int(match.group(1)) == number:
+            return _span_of(unit, None)
+    return None
+
+
+def _span_of(unit: _Unit, closest: float | None) -> Span:
     ranges = _ranges(unit)
     text = f"{unit.carried} … {_shown(unit)}" if unit.carried else _shown(unit)
     pieces = [unit.chunk.text[a:b] for a, b in ranges]
@@ -995,6 +1016,7 @@ def build_answer(
     hit_of: Callable[[Chunk], Hit | None] | None = None,
     similarity: Similarity | None = None,
     reweigh: int = 0,
+    lookup: bool = False,
 ) -> Answer:
     """The first message for a search result: passages in order, bold span, abstain reason.
 
@@ -1009,13 +1031,21 @@ def build_answer(
             and source: right only when the results come from one plain document.
         similarity: Cosines of span texts with the question; with ``reweigh`` > 1 the first
             passage's bold span is chosen among that many best-scored units by meaning too.
+        lookup: The question only names a document and an article of it ("Điều 17 Nghị định
+            93/2026"): the article is shown from its first passage, which ranking put first,
+            its bold span looked for there only.
     """
     if result.abstained or not result.hits:
         reason = result.reason or ("empty" if not result.query.strip() else "no_match")
         return Answer(result.query, (), (), True, reason, result)
     top = result.hits[0]
-    same_doc, pool = span_pool(result, article_chunks)
-    span = choose_span(
+    if lookup:
+        same_doc, pool = [top], {top.chunk.chunk_id: top.chunk}
+    else:
+        same_doc, pool = span_pool(result, article_chunks)
+    clause = named_clause(result.query) if lookup else None
+    span = clause_span(top.chunk, clause) if clause is not None else None
+    span = span or choose_span(
         result.query, list(pool.values()), idf, top.chunk.chunk_id, similarity, reweigh
     )
     first = top

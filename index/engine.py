@@ -25,10 +25,12 @@ from index.answer import (
     PASSAGE_CACHE,
     QueryTerms,
     build_answer,
+    clause_span,
     defined_term,
     defines,
     in_article,
     named_article,
+    named_clause,
     prepare_clauses,
     states_sum,
 )
@@ -563,6 +565,7 @@ class Engine:
             hit_of=lambda chunk: self.passage(chunk.chunk_id, access),
             similarity=self._span_similarity(result, state),
             reweigh=self.settings.retrieval.span_reweigh,
+            lookup=self._looks_up_article(query),
         )
         if answer.abstained:
             if answer.reason in ("no_match", "low_confidence") and not parse_reference(query):
@@ -751,13 +754,32 @@ class Engine:
         document ("66/2026 quy định gì") gets its scope article or summary first.
         """
         rest = self._beyond_numbers(question)
+        article = named_article(question)
         for positions in documents:
             if rest:
                 order = sorted(positions, key=lambda p: -lexical[p])
             else:  # the question only names the document: what is it about?
                 order = sorted(positions, key=lambda p: (-_overview(state.chunks[p]), p))
-            for rank, pos in enumerate(order[:5]):
+            # "Điều 17 Nghị định 93/2026 quy định gì": that article first, from its start
+            # (by the question's words when it asks more than what the article says)
+            asked = [p for p in order if article and in_article(state.chunks[p].section, article)]
+            if asked and not rest:
+                asked.sort()
+                clause = named_clause(question)  # "khoản 6 Điều 3 ...": the passage holding it
+                if clause is not None:
+                    asked.sort(key=lambda p: clause_span(state.chunks[p], clause) is None)
+            order = asked + [p for p in order if p not in set(asked)]
+            for rank, pos in enumerate(order[: max(5, len(asked))]):
                 fused[pos] = fused.get(pos, 0.0) + NUMBER_BOOST / (1 + rank * 0.1)
+
+    def _looks_up_article(self, question: str) -> bool:
+        """True for "Điều 17 Nghị định 93/2026 (quy định gì)": a document and an article of it
+        named, nothing else asked."""
+        return bool(
+            named_article(question)
+            and parse_reference(question)
+            and not self._beyond_numbers(question)
+        )
 
     def _beyond_numbers(self, question: str) -> list[str]:
         """The question's BM25 tokens besides the document numbers and the words naming them
@@ -931,7 +953,7 @@ _NUMBERISH = re.compile(r"\d")
 _GENERIC = frozenset(
     "nghi dinh quyet thong tu chi thi ke hoach cong van ket luan luat so nd nq tt qd ct kh cv "
     "cp tw bgddt ttg qh quy dinh noi ve gi van ban de dung chinh cua nhung cai muc dich "
-    "tom tat trich yeu la co nao".split()
+    "tom tat trich yeu la co nao dieu khoan diem".split()
 )
 _OVERVIEW = re.compile(r"phạm vi điều chỉnh|trích yếu|tóm tắt|đối tượng áp dụng", re.IGNORECASE)
 

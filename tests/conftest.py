@@ -46,6 +46,26 @@ Nghị định này quy định chế độ phụ cấp ưu đãi theo nghề đ
 3. Mức phụ cấp 30% áp dụng đối với nhà giáo dạy môn giáo dục quốc phòng và an ninh.
 """
 
+# One khoản whose points run over several passages: a point opening a passage carries the
+# khoản's lead-in from the passage before (the reading the records must hold too).
+_POINTS = "\n".join(
+    f"{letter}) Nhà giáo {role} được hưởng mức phụ cấp {rate}% mức lương hiện hưởng cộng phụ "
+    "cấp chức vụ lãnh đạo và phụ cấp thâm niên vượt khung, nếu có, kể từ ngày quyết định "
+    "có hiệu lực thi hành;"
+    for letter, role, rate in zip(
+        "abcdefghik",
+        ("mầm non", "tiểu học", "trung học cơ sở", "trung học phổ thông", "dạy nghề",
+         "đại học", "cao đẳng", "giáo dục thường xuyên", "chuyên biệt", "dân tộc nội trú"),
+        (45, 40, 35, 30, 25, 20, 25, 30, 50, 50),
+        strict=True,
+    )
+)
+LEGAL_POINTS = (
+    '---\ntitle: "Thông tư 12/2026/TT-BGDĐT - Phụ cấp theo cấp học"\n---\n\n'
+    "# Thông tư 12/2026/TT-BGDĐT\n\n## Điều 4. Mức phụ cấp\n\n"
+    f"1. Mức phụ cấp theo từng cấp học như sau:\n{_POINTS}\n\n"
+    "2. Trường hợp nhà giáo dạy ở nhiều cấp học thì hưởng mức cao nhất.\n"
+)
 LEGAL_233 = """---
 title: "Nghị định 233/2026/NĐ-CP - Đánh giá, xếp loại chất lượng viên chức"
 so_hieu: "233/2026/NĐ-CP"

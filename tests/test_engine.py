@@ -13,7 +13,7 @@ from index.builder import build_index
 from index.engine import Engine, IndexMismatch, IndexMissing
 from index.lexicon import expand
 from index.settings import ChunkingSettings
-from tests.conftest import COMPILATION, engine_over, make_settings, open_engine
+from tests.conftest import COMPILATION, LEGAL_POINTS, engine_over, make_settings, open_engine
 
 
 def test_accented_question_finds_the_clause(tmp_path, corpus):
@@ -713,3 +713,18 @@ def test_how_much_of_an_article_title_the_question_names_is_a_ranking_feature(
     }
     assert named["Điều 5"] == 1.0  # "Quyền của giáo viên", every word named (no tone marks)
     assert 0.0 < named["Điều 4"] < 1.0  # "Nhiệm vụ của giáo viên": only "giáo viên"
+
+
+def test_an_article_or_khoan_named_with_its_document_is_shown_from_its_start(
+    tmp_path: Path,
+) -> None:
+    engine = engine_over(tmp_path, {"van-ban/tt-12.md": LEGAL_POINTS, "van-ban/tt-20.md": DUTIES})
+    article = [c for c in engine._state.chunks if c.section.startswith("Điều 4")]
+    assert len(article) > 2, "the article runs over several passages"
+    found = engine.answer("Điều 4 Thông tư 12/2026 quy định gì", mode="bm25")
+    assert found.passages[0].chunk.chunk_id == min(c.chunk_id for c in article)
+    no_tone = engine.answer("dieu 4 thong tu 12/2026", mode="bm25")
+    assert no_tone.passages[0].chunk.chunk_id == found.passages[0].chunk.chunk_id
+    clause = engine.answer("khoản 2 điều 4 thông tư 12/2026", mode="bm25")
+    assert clause.span is not None and clause.span.text.startswith("2. Trường hợp nhà giáo dạy")
+    assert clause.passages[0].chunk.section.startswith("Điều 4")

@@ -460,20 +460,12 @@ class Engine:
             # "X là gì": the clause defining X answers it, not an article about X's uses
             # ("An ninh mạng là gì?" -> "1. An ninh mạng là sự bảo đảm ...", the definitions
             # article, not "Điều 22. Đấu tranh bảo vệ an ninh mạng").
-            defining = next(
-                (p for p in ranked[:RERANK_DEPTH] if defines(chunks[p].text, term)), None
-            )
-            if defining is not None:
-                ranked = [defining] + [p for p in ranked if p != defining]
+            ranked = _to_front(ranked, lambda p: defines(chunks[p].text, term))
         article = named_article(cands.question) if ranked else None
         if article:
             # "Theo Điều 15, Bộ luật dân sự ...": the best candidate of that article first
             # (of the document the question names, if it names one: see below).
-            asked = next(
-                (p for p in ranked[:RERANK_DEPTH] if in_article(chunks[p].section, article)), None
-            )
-            if asked is not None:
-                ranked = [asked] + [p for p in ranked if p != asked]
+            ranked = _to_front(ranked, lambda p: in_article(chunks[p].section, article))
         if cands.named or cands.sourced:
             own = [p for p in ranked if chunks[p].doc_id in cands.named or p in cands.sourced]
             if cands.names_only:  # "24/2021 quy định gì": its scope first, as boosted
@@ -961,6 +953,13 @@ _OVERVIEW = re.compile(r"phạm vi điều chỉnh|trích yếu|tóm tắt|đố
 def _overview(chunk: Chunk) -> int:
     """1 for passages that say what a document is about (scope article, summary)."""
     return int(bool(_OVERVIEW.search(chunk.context) or _OVERVIEW.search(chunk.section)))
+
+
+def _to_front(ranked: list[int], wanted: Callable[[int], bool]) -> list[int]:
+    """The best ranked of the re-ranked candidates that ``wanted`` accepts first, then the
+    others in their order (unchanged when it accepts none)."""
+    found = next((p for p in ranked[:RERANK_DEPTH] if wanted(p)), None)
+    return ranked if found is None else [found] + [p for p in ranked if p != found]
 
 
 def _top(scores: np.ndarray, n: int) -> list[int]:

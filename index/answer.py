@@ -388,6 +388,7 @@ _NAMED_ARTICLE = re.compile(r"(?<!tai )\bdieu\s+(\d{1,3})(?![\d.,/]?\w)")
 # comes from, "Điều 5.2.LQ.56 (Điều 56 Luật số 58/2010/QH12)".
 _ARTICLE_NUMBER = re.compile(r"Điều\s+(\d+)(?=[\s)]|$)")
 
+_ARTICLE_HEADING = re.compile(r"\s*(?:#+\s*)?Điều\s+\d")
 # "khoản 6 Điều 3": the khoản asked for, named just before its article.
 _NAMED_CLAUSE = re.compile(r"\bkhoan\s+(\d{1,2})\s*,?\s+(?:cua\s+)?dieu\s+\d")
 
@@ -933,6 +934,12 @@ def clause_span(chunk: Chunk, number: int) -> Span | None:
     return None
 
 
+def _opens_article(unit: _Unit) -> bool:
+    """True for an article's heading ("Điều 17. ...") or a khoản (not the title of the
+    document above the article)."""
+    return unit.level == "khoản" or bool(_ARTICLE_HEADING.match(unit.chunk.text[unit.start :]))
+
+
 def _span_of(unit: _Unit, closest: float | None) -> Span:
     ranges = _ranges(unit)
     text = f"{unit.carried} … {_shown(unit)}" if unit.carried else _shown(unit)
@@ -1043,8 +1050,12 @@ def build_answer(
         same_doc, pool = [top], {top.chunk.chunk_id: top.chunk}
     else:
         same_doc, pool = span_pool(result, article_chunks)
-    clause = named_clause(result.query) if lookup else None
-    span = clause_span(top.chunk, clause) if clause is not None else None
+    span = None
+    if lookup:  # the khoản named, else the article's opening (its heading or first khoản)
+        clause = named_clause(result.query)
+        found = clause_span(top.chunk, clause) if clause is not None else None
+        opening = next((u for u in span_candidates([top.chunk]) if _opens_article(u)), None)
+        span = found or (_span_of(opening, None) if opening else None)
     span = span or choose_span(
         result.query, list(pool.values()), idf, top.chunk.chunk_id, similarity, reweigh
     )

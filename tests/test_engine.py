@@ -723,6 +723,7 @@ def test_an_article_or_khoan_named_with_its_document_is_shown_from_its_start(
     assert len(article) > 2, "the article runs over several passages"
     found = engine.answer("Điều 4 Thông tư 12/2026 quy định gì", mode="bm25")
     assert found.passages[0].chunk.chunk_id == min(c.chunk_id for c in article)
+    assert found.span is not None and found.span.text.startswith("Điều 4. Mức phụ cấp")
     no_tone = engine.answer("dieu 4 thong tu 12/2026", mode="bm25")
     assert no_tone.passages[0].chunk.chunk_id == found.passages[0].chunk.chunk_id
     clause = engine.answer("khoản 2 điều 4 thông tư 12/2026", mode="bm25")

@@ -191,7 +191,6 @@ def build_index(
             ocr = OcrOptions(cache_dir=ocr_cache_dir(settings.index_dir))  # scans OCR'd once
             state = _collect(settings, prev, embedder, tick, partial(loader.load, ocr=ocr))
         vectors = _vectors(state, prev, embedder, embed, settings, tick, cancel)
-        tick("save", 0, 1)
         build_id = _write_or_clean(settings, sig, state, vectors, prev, tick)
         tick("save", 1, 1)
     report = BuildReport(
@@ -462,6 +461,14 @@ def _write(
     build_id, folder = store.new_build_dir(settings.index_dir)
     order = sorted(state["docs"])
     all_chunks = [c for doc_id in order for c in state["chunks"][doc_id]]
+    prepared.write(
+        folder,
+        all_chunks,
+        {d: state["docs"][d].title for d in order},
+        reuse=_prepared_reuse(prev, set(state["unchanged"]), all_chunks),
+        progress=lambda done, total: tick("prepare", done, total),
+    )
+    tick("save", 0, 1)
     store.write_jsonl(
         folder / "documents.jsonl", [store.doc_to_row(state["docs"][d]) for d in order]
     )
@@ -485,13 +492,6 @@ def _write(
         index.save(folder / "vectors.faiss")
     if state.get("spans"):
         store.save_span_vectors(folder, *state["spans"])
-    prepared.write(
-        folder,
-        all_chunks,
-        {d: state["docs"][d].title for d in order},
-        reuse=_prepared_reuse(prev, set(state["unchanged"]), all_chunks),
-        progress=lambda done, total: tick("prepare", done, total),
-    )
     store.write_manifest(
         folder,
         {

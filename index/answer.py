@@ -445,16 +445,21 @@ def stated_figures(text: str) -> str:
     return _POINTER.sub(" ", text)
 
 
+Words = dict[str, None]
+"""A word bag: folded words and word pairs as the keys of a dict (a dict of strings is no
+work for the garbage collector, a set is: thousands are held in the clause caches)."""
+
+
 @dataclass(frozen=True, slots=True)
 class _UnitFacts:
     """What a unit's score needs that does not depend on the question (cached per text).
     Word bags are shared between the units that have the same text, lead-in or heading."""
 
-    bag: frozenset[str]
+    bag: Words
     """Its own words and word pairs (what a clause referring to it inherits)."""
-    lead: frozenset[str]
+    lead: Words
     """Its khoản's lead-in's words and pairs (count as its own)."""
-    heading: frozenset[str]
+    heading: Words
     """Its article heading's and first sentence's words and pairs (count at INHERITED)."""
     full: str
     """Its text and lead-in with the numbers that state nothing blanked out."""
@@ -475,6 +480,7 @@ class _UnitFacts:
 
 
 _EMPTY: frozenset[str] = frozenset()
+_NO_WORDS: Words = {}
 
 
 # Bounded: the 25,786 clauses of the bundled collection fit (124 MB when all are cached), and
@@ -485,11 +491,11 @@ CLAUSE_CACHE = 49152
 
 
 @functools.lru_cache(maxsize=CLAUSE_CACHE)
-def _word_bag(*texts: str) -> frozenset[str]:
+def _word_bag(*texts: str) -> Words:
     """The folded words of these texts read in a row, and their word pairs (interned: the
     same words recur in thousands of clauses)."""
     words = [sys.intern(w) for text in texts for w in folded_syllables(text)]
-    return frozenset(words) | frozenset(sys.intern(pair) for pair in _bigrams(words))
+    return dict.fromkeys([*words, *(sys.intern(pair) for pair in _bigrams(words))])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -514,11 +520,11 @@ def _unit_facts(text: str, lead: str, context: str, opening: str) -> _UnitFacts:
     table = TABLE_FACTOR if text.count("|") >= 2 else 1.0  # a table row, not a sentence
     source_note = SOURCE_NOTE_FACTOR if _SOURCE_NOTE.match(text) else kind
     bag = _word_bag(text)
-    lead_bag = _word_bag(lead) if lead else _EMPTY
+    lead_bag = _word_bag(lead) if lead else _NO_WORDS
     return _UnitFacts(
         bag=bag,
         lead=lead_bag,
-        heading=_word_bag(context, opening) if context or opening else _EMPTY,
+        heading=_word_bag(context, opening) if context or opening else _NO_WORDS,
         full=full,
         facets=text_facets(full),
         negated=_pairs_of(full)[1] if "khong" in bag or "khong" in lead_bag else _EMPTY,
@@ -598,7 +604,13 @@ def remember_clauses(keys: Sequence[ClauseKey], stored: Sequence[Sequence]) -> N
             # (another thread may change the dict between iter() and del: then skip a turn)
             with contextlib.suppress(RuntimeError, KeyError, StopIteration):
                 del _PREPARED[next(iter(_PREPARED))]
-        _PREPARED[key] = _UnitFacts(*values)
+        facts = list(values)
+        for i in _SET_FIELDS:  # one empty set for all, as when worked out
+            facts[i] = facts[i] or _EMPTY
+        _PREPARED[key] = _UnitFacts(*facts)
+
+
+_SET_FIELDS = tuple(i for i, f in enumerate(fields(_UnitFacts)) if f.name in ("negated", "case"))
 
 
 def prepared_held() -> int:
@@ -630,8 +642,8 @@ def _score_units(
     # The question's terms each unit states, and those only its heading or referred clause do.
     found = []
     for unit, fact in zip(candidates, facts, strict=True):
-        stated = (asked & fact.bag) | (asked & fact.lead)
-        inherited = asked & fact.heading
+        stated = (asked & fact.bag.keys()) | (asked & fact.lead.keys())
+        inherited = asked & fact.heading.keys()
         if fact.refers:
             article = article_key(unit.chunk.section)
             for clause, point in fact.refers:
@@ -745,7 +757,7 @@ def _tier_fit(amounts: list[tuple[float, str]], text: str) -> bool | None:
 
 
 def _clause_words(
-    candidates: list[_Unit], texts: list[str], bags: list[frozenset[str]]
+    candidates: list[_Unit], texts: list[str], bags: list[Words]
 ) -> dict[tuple[str, int, str], set[str]]:
     """The words (and bigrams) of each khoản and điểm among the units, keyed by (article,
     khoản number, điểm letter or "" for the whole khoản); ``bags`` holds each unit's own."""

@@ -131,7 +131,7 @@ class _Weighted:
         self.pairs = pairs
         self.total = sum(w for _, w in pairs)
 
-    def coverage(self, present: frozenset[str]) -> float:
+    def coverage(self, present: dict[str, None]) -> float:
         """The weighted share of the terms a passage holds."""
         if self.total <= 0:
             return 0.0
@@ -157,11 +157,12 @@ def passage_view(state, pos: int) -> tuple:  # noqa: ANN001
 
 
 def view_of(chunk: Chunk, title: str) -> tuple:
-    """(folded words, word pairs, heading words, facets) of a passage of a document."""
+    """(folded words, word pairs, heading words, facets) of a passage of a document; the
+    words as the keys of dicts (no work for the garbage collector, unlike sets)."""
     words, bigrams = _bag(chunk.text)
     head_words, _ = _bag(f"{title} {chunk.context} {chunk.section}")
     facets = text_facets(f"{chunk.context}\n{chunk.text}")
-    return frozenset(words), frozenset(bigrams), frozenset(head_words), facets
+    return dict.fromkeys(words), dict.fromkeys(bigrams), dict.fromkeys(head_words), facets
 
 
 @functools.lru_cache(maxsize=PASSAGE_CACHE)
@@ -276,7 +277,8 @@ def question_features(
     seen: set[str] = set()
     for i in order[:10]:
         words, _, head_words, _ = passage_view(state, positions[i])
-        seen |= words | head_words
+        seen.update(words)
+        seen.update(head_words)
     missing = [view.idf(w) for w in view.unigrams if w not in seen]
     return np.asarray(
         [

@@ -483,10 +483,11 @@ _EMPTY: frozenset[str] = frozenset()
 _NO_WORDS: Words = {}
 
 
-# Bounded: the 25,786 clauses of the bundled collection fit (124 MB when all are cached), and
-# those of a 10,000-passage one, so that warming (Engine.warm) reads every passage before the
-# first question (bench: ranking stage p95 6.9 ms at 10k after warming 10,006 passages, 17.9 ms
-# with 32,768 clauses, where 7,700 fit); a larger collection keeps its recent candidates'.
+# Bounded: the clauses of the bundled collection fit (about 25,800; the process holds 385 MB
+# once all are read), and those of a 10,000-passage one, so that warming (Engine.warm) reads
+# every passage before the first question (bench: ranking stage p95 6.9 ms at 10k after
+# warming 10,006 passages, 17.9 ms with 32,768 clauses, where 7,700 fit); a larger collection
+# keeps its recent candidates' (and reads the others from the build's prepared records).
 CLAUSE_CACHE = 49152
 
 

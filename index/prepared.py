@@ -43,9 +43,18 @@ logger = logging.getLogger(__name__)
 DATA, OFFSETS, META = "prepared.bin", "prepared.npy", "prepared.json"
 # The modules whose code decides what a record holds.
 _SOURCES = ("answer.py", "facets.py", "features.py", "lexicon.py", "textnorm.py", "prepared.py")
-FINGERPRINT = hashlib.blake2b(
-    b"".join((Path(__file__).parent / name).read_bytes() for name in _SOURCES), digest_size=8
-).hexdigest()
+
+
+def _fingerprint() -> str:
+    """A digest of those modules' source ("" when it cannot be read: records then never are)."""
+    try:
+        code = b"".join((Path(__file__).parent / name).read_bytes() for name in _SOURCES)
+    except OSError:  # installed without its sources
+        return ""
+    return hashlib.blake2b(code, digest_size=8).hexdigest()
+
+
+FINGERPRINT = _fingerprint()
 
 
 def forget_caches() -> None:
@@ -136,7 +145,7 @@ class PreparedPassages:
             meta: dict[str, Any] = json.loads((folder / META).read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
-        if meta.get("fingerprint") != FINGERPRINT:
+        if not FINGERPRINT or meta.get("fingerprint") != FINGERPRINT:
             logger.info("build %s: its prepared passages are from other code: ignored", folder)
             return None
         table = np.load(folder / OFFSETS)

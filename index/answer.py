@@ -360,7 +360,9 @@ _ASKS_DEFINITION = re.compile(
     r"^(?P<x>.+?) (?:la gi|la nguoi nhu the nao|la nhu the nao|duoc hieu (?:nhu the nao|la gi)"
     r"|(?:co )?nghia la gi)\b"
 )
-_ASKS_DEFINITION_OF = re.compile(r"\b(?:dinh nghia|khai niem)(?: (?:cua|ve))? (?P<x>.+)$")
+_ASKS_DEFINITION_OF = re.compile(
+    r"(?:^the nao (?:duoc goi )?la|\b(?:dinh nghia|khai niem)(?: (?:cua|ve))?) (?P<x>.+)$"
+)
 # What the question says before the term: "theo bộ luật dân sự 2015, ...", "... quy định (thế
 # nào về) ...".
 _BEFORE_TERM = re.compile(r"^.*\b(?:quy dinh(?: the nao ve| ve)?|theo [^,]*,) ")

@@ -585,6 +585,10 @@ def test_a_question_asking_what_a_term_means_names_it() -> None:
         "phap nhan thuong mai"
     )
     assert defined_term("Theo Luật Giáo dục, giáo dục hòa nhập là gì") == "giao duc hoa nhap"
+    assert defined_term("Thế nào là giáo dục hòa nhập?") == "giao duc hoa nhap"
+    assert defined_term("the nao duoc goi la truong chuan quoc gia") == "truong chuan quoc gia"
+    # "như thế nào là hợp pháp" asks when a thing is lawful, not what a word means
+    assert defined_term("Di chúc của người không biết chữ như thế nào là hợp pháp?") is None
     assert defined_term("giáo viên mầm non được phụ cấp bao nhiêu") is None
     assert defined_term("lương là gì") is None  # one syllable: too little to tell a definition
     definitions = "1. An ninh mạng là sự bảo đảm hoạt động trên không gian mạng.\n\n2. Bảo vệ an ninh mạng là phòng ngừa."  # noqa: E501

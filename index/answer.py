@@ -940,13 +940,15 @@ def choose_span(
     return _span_of(candidates[best], closest)
 
 
-def clause_span(chunk: Chunk, number: int) -> Span | None:
-    """The khoản of that number in a passage as the bold span (a question naming it)."""
-    for unit in span_candidates([chunk]):
-        match = _CLAUSE_START.match(chunk.text[unit.start : unit.end])
-        if unit.level == "khoản" and match and int(match.group(1)) == number:
-            return _span_of(unit, None)
-    return None
+def opens_clause(chunk: Chunk, number: int) -> bool:
+    """True when the khoản of that number begins in this passage."""
+    return any(_is_clause(unit, number) for unit in span_candidates([chunk]))
+
+
+def _is_clause(unit: _Unit, number: int) -> bool:
+    """True for the unit that opens the khoản of that number ("6. Mức phụ cấp ...")."""
+    match = _CLAUSE_START.match(unit.chunk.text[unit.start : unit.end])
+    return unit.level == "khoản" and match is not None and int(match.group(1)) == number
 
 
 def _opens_article(unit: _Unit) -> bool:
@@ -1061,16 +1063,18 @@ def build_answer(
         reason = result.reason or ("empty" if not result.query.strip() else "no_match")
         return Answer(result.query, (), (), True, reason, result)
     top = result.hits[0]
-    if lookup:
-        same_doc, pool = [top], {top.chunk.chunk_id: top.chunk}
-    else:
-        same_doc, pool = span_pool(result, article_chunks)
     span = None
     if lookup:  # the khoản named, else the article's opening (its heading or first khoản)
+        same_doc, pool = [top], {top.chunk.chunk_id: top.chunk}
+        units = span_candidates([top.chunk])
         clause = named_clause(result.query)
-        found = clause_span(top.chunk, clause) if clause is not None else None
-        opening = next((u for u in span_candidates([top.chunk]) if _opens_article(u)), None)
-        span = found or (_span_of(opening, None) if opening else None)
+        found = (
+            next((u for u in units if _is_clause(u, clause)), None) if clause is not None else None
+        )
+        found = found or next((u for u in units if _opens_article(u)), None)
+        span = _span_of(found, None) if found else None
+    else:
+        same_doc, pool = span_pool(result, article_chunks)
     span = span or choose_span(
         result.query, list(pool.values()), idf, top.chunk.chunk_id, similarity, reweigh
     )

@@ -410,7 +410,7 @@ def _vectors(
 
 
 def _prepared_reuse(
-    prev: _Previous | None, unchanged: set[str], chunks: list[Chunk]
+    prev: _Previous | None, unchanged: set[str]
 ) -> Callable[[Chunk], tuple[bytes, bytes] | None]:
     """The previous build's prepared record of a passage of an unchanged document, when that
     build has records of the current code."""
@@ -465,7 +465,7 @@ def _write(
         folder,
         all_chunks,
         {d: state["docs"][d].title for d in order},
-        reuse=_prepared_reuse(prev, set(state["unchanged"]), all_chunks),
+        reuse=_prepared_reuse(prev, set(state["unchanged"])),
         progress=lambda done, total: tick("prepare", done, total),
     )
     tick("save", 0, 1)

@@ -25,12 +25,12 @@ from index.answer import (
     PASSAGE_CACHE,
     QueryTerms,
     build_answer,
-    clause_span,
     defined_term,
     defines,
     in_article,
     named_article,
     named_clause,
+    opens_clause,
     prepare_clauses,
     states_sum,
 )
@@ -754,13 +754,18 @@ class Engine:
                 order = sorted(positions, key=lambda p: (-_overview(state.chunks[p]), p))
             # "Điều 17 Nghị định 93/2026 quy định gì": that article first, from its start
             # (by the question's words when it asks more than what the article says)
-            asked = [p for p in order if article and in_article(state.chunks[p].section, article)]
+            asked = (
+                [p for p in order if in_article(state.chunks[p].section, article)]
+                if article
+                else []
+            )
             if asked and not rest:
                 asked.sort()
-                clause = named_clause(question)  # "khoản 6 Điều 3 ...": the passage holding it
+                clause = named_clause(question)  # "khoản 6 Điều 3 ...": the passage opening it
                 if clause is not None:
-                    asked.sort(key=lambda p: clause_span(state.chunks[p], clause) is None)
-            order = asked + [p for p in order if p not in set(asked)]
+                    asked.sort(key=lambda p: not opens_clause(state.chunks[p], clause))
+            first = set(asked)
+            order = asked + [p for p in order if p not in first]
             for rank, pos in enumerate(order[: max(5, len(asked))]):
                 fused[pos] = fused.get(pos, 0.0) + NUMBER_BOOST / (1 + rank * 0.1)
 

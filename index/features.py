@@ -13,6 +13,7 @@ import contextlib
 import functools
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -131,7 +132,7 @@ class _Weighted:
         self.pairs = pairs
         self.total = sum(w for _, w in pairs)
 
-    def coverage(self, present: dict[str, None]) -> float:
+    def coverage(self, present: Collection[str]) -> float:
         """The weighted share of the terms a passage holds."""
         if self.total <= 0:
             return 0.0
@@ -180,11 +181,8 @@ def _title_named(context: str, view: QuestionView) -> float:
     """The weighted share of the words of its article's title the question names (an
     article the question names by its title: "tuyên bố mất tích" for "Điều 68. Tuyên bố mất
     tích"), NaN outside an article."""
-    words = _title_words(context)
-    total = sum(view.idf(w) for w in words)
-    if total <= 0:
-        return NAN
-    return sum(view.idf(w) for w in words if w in view.unigram_set) / total
+    title = _Weighted([(w, view.idf(w)) for w in _title_words(context)])
+    return title.coverage(view.unigram_set) if title.total > 0 else NAN
 
 
 def _bag(text: str) -> tuple[set[str], set[str]]:

@@ -95,9 +95,9 @@ def write(
     titles: dict[str, str],
     reuse: Callable[[Chunk], tuple[bytes, bytes] | None] = lambda chunk: None,
     progress: Callable[[int, int], None] = lambda done, total: None,
-) -> int:
+) -> None:
     """Write the records of a build's passages (in its order) into ``folder``; ``reuse``
-    gives the record of a passage an earlier build holds. Returns how many were worked out."""
+    gives the record of a passage an earlier build holds."""
     # Row 0: where each record starts (and the end); row 1: where its clause part starts;
     # row 2: the passage's id (each row padded to one length with a leading -1).
     table = np.full((3, len(chunks) + 1), -1, dtype=np.int64)
@@ -121,7 +121,7 @@ def write(
     np.save(folder / OFFSETS, table)
     meta = {"fingerprint": FINGERPRINT, "passages": len(chunks)}
     (folder / META).write_text(json.dumps(meta), encoding="utf-8")
-    return made
+    logger.info("prepared %d passages, %d taken from the previous build", made, len(chunks) - made)
 
 
 class PreparedPassages:
@@ -174,7 +174,8 @@ class PreparedPassages:
         try:
             return marshal.loads(self._data[self._starts[pos] : self._clauses[pos + 1]])
         except Exception as exc:  # noqa: BLE001 - a damaged record: work passages out instead
-            return self._fail(exc)
+            self._fail(exc)
+            return None
 
     def clauses(self, state, positions: Sequence[int]) -> int:  # noqa: ANN001 - a Snapshot
         """Hand the clause facts of these passages of the served build to

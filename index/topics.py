@@ -87,6 +87,7 @@ def _names_in(folded: str, key: str) -> bool:
         at = start + 1
     return False
 
+
 def unheld(question: str, held: frozenset[str]) -> list[str]:
     """How a reply names the topics a question names that no passage does."""
     return [TOPICS[key] for key in named_topics(question) if key not in held]

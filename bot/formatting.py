@@ -160,6 +160,9 @@ def answer_blocks(answer: Answer, passage_chars: int) -> list[str]:
     Renders the engine's decision as it is: its passages in order, its bold spans, and a
     warning header when the engine doubts they answer (``answer.uncertain``).
     """
+    if answer.abstained and answer.reason == "no_article":  # the document held, not the article
+        article, number = answer.missing
+        return [messages.NO_ARTICLE.format(article=esc(article), number=esc(number))]
     if answer.abstained and answer.missing:
         quoted = [f"“{m}”" for m in answer.missing]
         about = esc(", ".join(quoted[:-1]) + " và " + quoted[-1] if len(quoted) > 1 else quoted[0])

@@ -74,6 +74,10 @@ NO_ANSWER_TOPIC = (
     "Bộ sưu tập chưa có văn bản nào về {about}, nên không trả lời được câu hỏi này.\n"
     "Nếu cần, đề nghị quản trị viên bổ sung văn bản về chủ đề này."
 )
+NO_ARTICLE = (
+    "Văn bản {number} có trong bộ sưu tập nhưng không có {article}.\n"
+    "Bạn kiểm tra lại số điều, hoặc chọn điều cần xem bằng /vanban {number}."
+)
 NO_ANSWER_SUM = (
     "Các văn bản trong bộ sưu tập có nói đến việc này nhưng không nêu mức tiền cụ thể, "
     "nên không trả lời được câu hỏi.\n"

@@ -559,6 +559,12 @@ class Engine:
             reweigh=self.settings.retrieval.span_reweigh,
             lookup=self._looks_up_article(query),
         )
+        missing = self._missing_article(query, state, access)
+        if missing:
+            # "điều 999 nghị định 182/2026": the document is held, the article is not; its
+            # summary or another article would answer something else than was asked.
+            declined = replace(result, abstained=True, reason="no_article")
+            return Answer(query, (), (), True, "no_article", declined, missing=missing)
         if answer.abstained:
             if answer.reason in ("no_match", "low_confidence") and not parse_reference(query):
                 # declined anyway; the reply says which topic the collection holds no text on
@@ -777,6 +783,30 @@ class Engine:
             and parse_reference(question)
             and not self._beyond_numbers(question)
         )
+
+    def _missing_article(
+        self, question: str, state: Snapshot, access: Access
+    ) -> tuple[str, str] | None:
+        """For a lookup of an article ("Điều 999 Nghị định 182/2026") that no document the
+        question names holds, although they are divided into articles: that article and the
+        documents' numbers, as the reply names them ("Điều 999", "182/2026/NĐ-CP")."""
+        if not self._looks_up_article(question):
+            return None
+        article = named_article(question)
+        named = {
+            doc_id
+            for doc_id in references.named_documents(state, parse_reference(question))
+            if access.reads(doc_id) and doc_id not in state.hidden_docs
+        }
+        sections = [
+            state.chunks[p].section for doc_id in named for p in state.by_doc.get(doc_id, [])
+        ]
+        if not any(article_of(s) for s in sections) or any(
+            in_article(s, article) for s in sections
+        ):
+            return None  # not divided into articles (a letter, a news item), or it is there
+        numbers = sorted({state.docs[d].number or d for d in named})
+        return f"Điều {article}", ", ".join(numbers)
 
     def _beyond_numbers(self, question: str) -> list[str]:
         """The question's BM25 tokens besides the document numbers and the words naming them

@@ -147,7 +147,8 @@ class SearchResult:
     (the best passage is about another school level than the one asked), "other_allowance"
     (it names another phụ cấp than the one asked), "other_owner" (it is about private
     schools and the question about public ones, or the reverse), "no_sum" (a sum of money
-    asked, none stated in the passage quoted)."""
+    asked, none stated in the passage quoted), "no_article" (an article looked up by its number
+    that the document named does not have: "Điều 999 Nghị định 182/2026")."""
     doubt: float | None = None
     """The abstain model's probability that nothing relevant was found (None when it did not
     run: no model, a document named by its number, or an earlier floor decided)."""
@@ -196,8 +197,9 @@ class Answer:
     missing: tuple[str, ...] = ()
     """Declined (reason "unmet_anchor", "unheld_topic" or "unmet_topic") because the best
     passage never mentions these years, provinces or topics the question names ("năm 2027",
-    "Hà Nội", "trường đạt chuẩn quốc gia"), or no passage names these topics ("điểm chuẩn");
-    front ends say what nothing was found about."""
+    "Hà Nội", "trường đạt chuẩn quốc gia"), or no passage names these topics ("điểm chuẩn"); or
+    (reason "no_article") the article asked for and the number of the document named, which
+    does not have it ("Điều 999", "182/2026/NĐ-CP"). Front ends say what nothing was found about."""
 
     @property
     def span(self) -> Span | None:

@@ -729,3 +729,35 @@ def test_an_article_or_khoan_named_with_its_document_is_shown_from_its_start(
     clause = engine.answer("khoản 2 điều 4 thông tư 12/2026", mode="bm25")
     assert clause.span is not None and clause.span.text.startswith("2. Trường hợp nhà giáo dạy")
     assert clause.passages[0].chunk.section.startswith("Điều 4")
+
+
+LETTER = """---
+title: "Công văn 45/SGDĐT-GDTrH - Kế hoạch ôn thi"
+---
+
+Sở Giáo dục và Đào tạo đề nghị các trường xây dựng kế hoạch ôn thi cho học sinh lớp 12.
+"""
+
+
+def test_an_article_the_named_document_does_not_have_is_said_to_be_missing(
+    tmp_path: Path,
+) -> None:
+    from bot.formatting import answer_blocks
+
+    engine = engine_over(tmp_path, {"van-ban/tt-12.md": LEGAL_POINTS, "cv-45.md": LETTER})
+    for question in ("Điều 9 Thông tư 12/2026 quy định gì", "dieu 9 thong tu 12/2026"):
+        found = engine.answer(question, mode="bm25")
+        assert found.abstained and found.reason == "no_article", question
+        assert found.missing == ("Điều 9", "12/2026/TT-BGDĐT")
+        assert found.result.abstained and found.result.reason == "no_article"
+        (reply,) = answer_blocks(found, 700)
+        assert "không có Điều 9" in reply and "/vanban 12/2026/TT-BGDĐT" in reply
+    # the article it has is shown, as before
+    assert not engine.answer("Điều 4 Thông tư 12/2026", mode="bm25").abstained
+    # a question asking more than the article falls to the ranking, as before
+    asked = engine.answer("Điều 9 Thông tư 12/2026 mức phụ cấp nhà giáo dạy nhiều cấp học")
+    assert asked.reason != "no_article"
+    # a letter has no articles: nothing to say about one it lacks
+    letter = engine.answer("Điều 2 công văn 45/SGDĐT-GDTrH", mode="bm25")
+    assert letter.reason != "no_article"
+    assert letter.passages and letter.passages[0].doc.doc_id == "cv-45.md"

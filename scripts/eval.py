@@ -2,6 +2,7 @@
 
     python scripts/eval.py                                   # eval/dev.jsonl on documents/
     python scripts/eval.py --set alqac2022 --mode bm25       # a converted public set
+    python scripts/eval.py --set alqac2022 --mode bm25 --without-ranker   # fused order only
     python scripts/eval.py --compare --chart eval/results/dev.png
     python scripts/eval.py --calibrate                       # sweep the abstain threshold
 
@@ -340,11 +341,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calibrate", action="store_true", help="sweep the abstain threshold")
     parser.add_argument("--rebuild", action="store_true", help="full index rebuild")
     parser.add_argument("--per-kind", action="store_true", help="print per-kind tables too")
+    parser.add_argument(
+        "--without-ranker", action="store_true",
+        help="fused order only (retrieval.learned_ranker off): what the ranker adds",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)
 
     base = load_index_settings(args.config) if args.config.exists() else IndexSettings()
+    if args.without_ranker:
+        base = dataclasses.replace(
+            base, retrieval=dataclasses.replace(base.retrieval, learned_ranker=False)
+        )
     name, questions_path, docs = resolve_inputs(args)
     if not questions_path.exists():
         parser.error(f"question file not found: {questions_path}")
@@ -383,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
             "backend": spec.backend,
             "model": spec.model or None,
             "index": str(index_dir),
+            "ranker": engine.ranker is not None,
             "seconds": round(time.perf_counter() - started, 2),
             "metrics": report,
             "questions": [outcome_record(o) for o in outcomes],

@@ -61,3 +61,29 @@ def test_an_unknown_collection_is_refused_with_the_known_ones(
     )  # fmt: skip
     assert done.returncode == 2 and not done.stdout
     assert "không có bộ sưu tập noi-bo-typo" in done.stderr
+
+
+def test_eval_runs_with_and_without_the_ranker(tmp_path: Path, corpus: Path) -> None:
+    """scripts/eval.py --without-ranker measures the fused order, so the ranker's gain is
+    always measurable; the JSON says which order was scored."""
+    settings = make_settings(tmp_path, corpus)
+    build_index(settings)
+    config = tmp_path / "config.yaml"
+    config.write_text("embedding:\n  backend: none\n", encoding="utf-8")
+    questions = tmp_path / "q.jsonl"
+    row = {"id": "t1", "question": "giáo viên mầm non được phụ cấp ưu đãi bao nhiêu",
+           "answer": "45%"}  # fmt: skip
+    questions.write_text(json.dumps(row, ensure_ascii=False), "utf-8")
+    used = {}
+    for flag in ([], ["--without-ranker"]):
+        out = tmp_path / f"run{len(flag)}.json"
+        done = subprocess.run(
+            [sys.executable, "scripts/eval.py", "--config", str(config), "--index",
+             str(settings.index_dir), "--docs", str(corpus), "--questions", str(questions),
+             "--mode", "bm25", "--json", str(out), *flag],
+            capture_output=True, text=True, cwd=ROOT, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        (run,) = json.loads(out.read_text("utf-8"))["runs"]
+        used[bool(flag)] = run["ranker"]
+    assert used == {False: True, True: False}

@@ -76,7 +76,7 @@ NO_ANSWER_TOPIC = (
 )
 NO_ARTICLE = (
     "Văn bản {number} có trong bộ sưu tập nhưng không có {article}.\n"
-    "Bạn kiểm tra lại số điều, hoặc chọn điều cần xem bằng /vanban {number}."
+    "Bạn kiểm tra lại số điều, khoản, hoặc chọn điều cần xem bằng /vanban {number}."
 )
 NO_ANSWER_SUM = (
     "Các văn bản trong bộ sưu tập có nói đến việc này nhưng không nêu mức tiền cụ thể, "

@@ -787,9 +787,10 @@ class Engine:
     def _missing_article(
         self, question: str, state: Snapshot, access: Access
     ) -> tuple[str, str] | None:
-        """For a lookup of an article ("Điều 999 Nghị định 182/2026") that no document the
-        question names holds, although they are divided into articles: that article and the
-        documents' numbers, as the reply names them ("Điều 999", "182/2026/NĐ-CP")."""
+        """For a lookup of an article or khoản ("Điều 999 Nghị định 182/2026", "khoản 15 điều
+        3 nđ 182/2026") that no document the question names holds, although they are divided
+        into articles (and that article into khoản): what was asked and the documents' numbers,
+        as the reply names them ("Điều 999", "182/2026/NĐ-CP"). None otherwise."""
         if not self._looks_up_article(question):
             return None
         article = named_article(question)
@@ -798,15 +799,19 @@ class Engine:
             for doc_id in references.named_documents(state, parse_reference(question))
             if access.reads(doc_id) and doc_id not in state.hidden_docs
         }
-        sections = [
-            state.chunks[p].section for doc_id in named for p in state.by_doc.get(doc_id, [])
-        ]
-        if not any(article_of(s) for s in sections) or any(
-            in_article(s, article) for s in sections
-        ):
-            return None  # not divided into articles (a letter, a news item), or it is there
-        numbers = sorted({state.docs[d].number or d for d in named})
-        return f"Điều {article}", ", ".join(numbers)
+        chunks = [state.chunks[p] for doc_id in named for p in state.by_doc.get(doc_id, [])]
+        if not any(article_of(c.section) for c in chunks):
+            return None  # not divided into articles (a letter, a news item)
+        numbers = ", ".join(sorted({state.docs[d].number or d for d in named}))
+        held = [c for c in chunks if in_article(c.section, article)]
+        if not held:
+            return f"Điều {article}", numbers
+        clause = named_clause(question)
+        if clause is None or not any(opens_clause(c, 1) for c in held):
+            return None  # the article is there (and has no numbered khoản to miss)
+        if any(opens_clause(c, clause) for c in held):
+            return None
+        return f"khoản {clause} Điều {article}", numbers
 
     def _beyond_numbers(self, question: str) -> list[str]:
         """The question's BM25 tokens besides the document numbers and the words naming them

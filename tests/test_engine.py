@@ -761,3 +761,7 @@ def test_an_article_the_named_document_does_not_have_is_said_to_be_missing(
     letter = engine.answer("Điều 2 công văn 45/SGDĐT-GDTrH", mode="bm25")
     assert letter.reason != "no_article"
     assert letter.passages and letter.passages[0].doc.doc_id == "cv-45.md"
+    # a khoản the article does not have, the same
+    clause = engine.answer("khoản 7 điều 4 thông tư 12/2026", mode="bm25")
+    assert clause.reason == "no_article" and clause.missing == ("khoản 7 Điều 4", "12/2026/TT-BGDĐT")
+    assert not engine.answer("khoản 2 điều 4 thông tư 12/2026", mode="bm25").abstained

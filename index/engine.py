@@ -55,7 +55,14 @@ from index.features import (
 )
 from index.fusion import collapse, coverage, weighted_rrf
 from index.lexical import query_tokens
-from index.lexicon import CHAT_WORDS, EXPANSIONS, QUESTION_WORDS, expand
+from index.lexicon import (
+    CHAT_WORDS,
+    EXPANSIONS,
+    QUESTION_WORDS,
+    READINGS,
+    ambiguous,
+    expand,
+)
 from index.models import Answer, Chunk, DocumentInfo, Excerpt, Hit, SearchResult
 from index.ranker import AbstainModel, Ranker
 from index.settings import IndexSettings
@@ -826,19 +833,26 @@ class Engine:
         syllables typed without them match any marks. Unigrams and folded bigrams count half
         each, weighted by idf, question words and chat words ("muốn", "vừa ... xong") left out.
         """
-        extra = expand(question) if self.settings.retrieval.expand_abbreviations else ""
+        expanding = self.settings.retrieval.expand_abbreviations
+        extra = expand(question, ambiguous=False) if expanding else ""
+        shortened = ambiguous(question) if expanding else []
         typed = [
             w
             for w in syllables(f"{question} {extra}")
             if fold(w) not in QUESTION_WORDS
             and w not in CHAT_WORDS
-            and not (extra and fold(w) in EXPANSIONS)
+            and not ((extra or shortened) and fold(w) in EXPANSIONS)
         ]
-        if not typed:
-            return 0.0
         chunk = state.chunks[position]
         doc = state.docs[chunk.doc_id]
         passage = set(tokens(embed_text(doc, chunk, self.settings.chunking.with_heading)))
+        for abbreviation in shortened:  # "HĐ": whichever reading the passage states, if any
+            for reading in READINGS[abbreviation]:
+                if all(("~" + w if fold(w) != w else w) in passage for w in reading.split()):
+                    typed += reading.split()
+                    break
+        if not typed:
+            return 0.0
         unigrams = list(dict.fromkeys(w if fold(w) == w else "~" + w for w in typed))
         folded = [fold(w) for w in typed]
         bigrams = list(dict.fromkeys(a + "_" + b for a, b in zip(folded, folded[1:], strict=False)))

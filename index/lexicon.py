@@ -105,6 +105,11 @@ EXPANSIONS: dict[str, str] = {
     "xin phep": "được sự đồng ý",
 }
 
+# Abbreviations with more than one common reading: "HĐ" is "hợp đồng" ("ký HĐ"), but also
+# "hội đồng" ("HĐ chọn hình thức thi") or "hoạt động". Their expansion (the first reading)
+# helps find passages; a passage stating any reading has the word the question typed.
+READINGS: dict[str, tuple[str, ...]] = {"hd": ("hợp đồng", "hội đồng", "hoạt động")}
+
 _KEYS = sorted(EXPANSIONS, key=len, reverse=True)
 _PATTERN = re.compile(r"(?<![\w&])(" + "|".join(re.escape(k) for k in _KEYS) + r")(?![\w&])")
 
@@ -124,12 +129,21 @@ QUESTION_WORDS = frozenset(
 CHAT_WORDS = frozenset("muốn rồi xong".split())
 
 
-def expand(question: str) -> str:
-    """Return the expansions found in a question (tone-mark-free match), space-separated."""
+def expand(question: str, *, ambiguous: bool = True) -> str:
+    """Return the expansions found in a question (tone-mark-free match), space-separated;
+    without those of abbreviations with several :data:`READINGS` when ``ambiguous`` is False."""
     folded = fold(question)
     found: list[str] = []
     for match in _PATTERN.finditer(folded):
+        if not ambiguous and match.group(1) in READINGS:
+            continue
         expansion = EXPANSIONS[match.group(1)]
         if expansion not in found:
             found.append(expansion)
     return " ".join(found)
+
+
+def ambiguous(question: str) -> list[str]:
+    """The abbreviations with several :data:`READINGS` a question uses ("hd" for "HĐ")."""
+    found = (m.group(1) for m in _PATTERN.finditer(fold(question)))
+    return list(dict.fromkeys(a for a in found if a in READINGS))

@@ -765,3 +765,34 @@ def test_an_article_the_named_document_does_not_have_is_said_to_be_missing(
     clause = engine.answer("khoản 7 điều 4 thông tư 12/2026", mode="bm25")
     assert clause.reason == "no_article" and clause.missing == ("khoản 7 Điều 4", "12/2026/TT-BGDĐT")
     assert not engine.answer("khoản 2 điều 4 thông tư 12/2026", mode="bm25").abstained
+
+
+EXAM = """---
+title: "Thông tư 30/2026/TT-BGDĐT - Thi tuyển giáo viên"
+---
+
+Điều 7. Hình thức thi vòng 2
+
+1. Hội đồng tuyển dụng chọn hình thức thi viết hoặc thi vấn đáp; thi viết 180 phút, không kể
+thời gian chép đề.
+"""
+
+
+def test_an_abbreviation_of_several_readings_matches_the_one_the_passage_states(
+    tmp_path: Path,
+) -> None:
+    """"HĐ" is "hợp đồng" as often as "hội đồng": the passage saying "Hội đồng" is not short of
+    evidence for lacking "hợp đồng" (a fresh6 question was declined for it)."""
+    from index.lexicon import ambiguous, expand
+
+    assert ambiguous("nếu HĐ chọn thi viết") == ["hd"] and ambiguous("HĐ trường") == []
+    assert expand("ký HĐ với GV") == "hợp đồng giáo viên nhà giáo"  # retrieval: first reading
+    assert expand("ký HĐ với GV", ambiguous=False) == "giáo viên nhà giáo"
+    engine = engine_over(tmp_path, {"van-ban/tt-30.md": EXAM})
+    top = engine.order(engine.candidates("hình thức thi viết", mode="bm25"))[0][0]
+
+    def evidence(question: str) -> float:
+        return engine._evidence(question, top, engine._state)
+
+    asked = "nếu {} chọn hình thức thi viết thì làm bài bao lâu"
+    assert evidence(asked.format("HĐ")) > evidence(asked.format("hợp đồng"))

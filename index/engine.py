@@ -69,7 +69,7 @@ from index.settings import IndexSettings
 from index.snapshot import Snapshot, load_verified
 from index.sources import names_other_sector
 from index.store import IndexCorrupt, IndexMismatch, IndexMissing
-from index.textnorm import fold, has_tone_marks, normalize_line, syllables, tokens
+from index.textnorm import fold, has_tone_marks, normalize_line, syllables, token_of, tokens
 from index.topics import unheld, unnamed
 
 logger = logging.getLogger(__name__)
@@ -556,6 +556,13 @@ class Engine:
         """
         result = self.search(query, k=max(k, passages), mode=mode, access=access)
         state = self._state
+        lookup = self._looks_up_article(query)
+        missing = self._missing_article(query, state, access) if lookup else None
+        if missing:
+            # "điều 999 nghị định 182/2026": the document is held, the article is not; its
+            # summary or another article would answer something else than was asked.
+            declined = replace(result, abstained=True, reason="no_article")
+            return Answer(query, (), (), True, "no_article", declined, missing=missing)
         answer = build_answer(
             result,
             lambda chunk: self._article_chunks(chunk, state),
@@ -564,14 +571,8 @@ class Engine:
             hit_of=lambda chunk: self.passage(chunk.chunk_id, access),
             similarity=self._span_similarity(result, state),
             reweigh=self.settings.retrieval.span_reweigh,
-            lookup=self._looks_up_article(query),
+            lookup=lookup,
         )
-        missing = self._missing_article(query, state, access)
-        if missing:
-            # "điều 999 nghị định 182/2026": the document is held, the article is not; its
-            # summary or another article would answer something else than was asked.
-            declined = replace(result, abstained=True, reason="no_article")
-            return Answer(query, (), (), True, "no_article", declined, missing=missing)
         if answer.abstained:
             if answer.reason in ("no_match", "low_confidence") and not parse_reference(query):
                 # declined anyway; the reply says which topic the collection holds no text on
@@ -794,12 +795,11 @@ class Engine:
     def _missing_article(
         self, question: str, state: Snapshot, access: Access
     ) -> tuple[str, str] | None:
-        """For a lookup of an article or khoản ("Điều 999 Nghị định 182/2026", "khoản 15 điều
-        3 nđ 182/2026") that no document the question names holds, although they are divided
-        into articles (and that article into khoản): what was asked and the documents' numbers,
-        as the reply names them ("Điều 999", "182/2026/NĐ-CP"). None otherwise."""
-        if not self._looks_up_article(question):
-            return None
+        """For a lookup (:meth:`_looks_up_article`) of an article or khoản ("Điều 999 Nghị
+        định 182/2026", "khoản 15 điều 3 nđ 182/2026") that no document the question names
+        holds, although they are divided into articles (and that article into khoản): what was
+        asked and the documents' numbers, as the reply names them ("Điều 999",
+        "182/2026/NĐ-CP"). None otherwise."""
         article = named_article(question)
         named = {
             doc_id
@@ -848,12 +848,12 @@ class Engine:
         passage = set(tokens(embed_text(doc, chunk, self.settings.chunking.with_heading)))
         for abbreviation in shortened:  # "HĐ": whichever reading the passage states, if any
             for reading in READINGS[abbreviation]:
-                if all(("~" + w if fold(w) != w else w) in passage for w in reading.split()):
+                if all(token_of(w) in passage for w in reading.split()):
                     typed += reading.split()
                     break
         if not typed:
             return 0.0
-        unigrams = list(dict.fromkeys(w if fold(w) == w else "~" + w for w in typed))
+        unigrams = list(dict.fromkeys(token_of(w) for w in typed))
         folded = [fold(w) for w in typed]
         bigrams = list(dict.fromkeys(a + "_" + b for a, b in zip(folded, folded[1:], strict=False)))
         uni = coverage(unigrams, passage, state.lexical.idf)

@@ -18,7 +18,7 @@ from index.models import Chunk, DocumentInfo
 from index.prepared import PreparedPassages
 from index.references import replaced_passages
 from index.sources import mark_compilations, other_sector, sources_by_number
-from index.textnorm import fold
+from index.textnorm import token_of
 from index.tones import ToneRestorer
 from index.topics import held_topics
 from index.vectors import VectorIndex
@@ -195,10 +195,6 @@ def _copies_by_collection(
     served: dict[str, tuple[str, ...]] = {}
     for name in sorted({d.collection for d in docs.values()}):
         members = {k: d for k, d in docs.items() if d.collection == name}
-        served.update(canonical_copies(members, texts, lambda w: lexical.df.get(_token(w), 0)))
+        served.update(canonical_copies(members, texts, lambda w: lexical.df.get(token_of(w), 0)))
     return served
 
-
-def _token(syllable: str) -> str:
-    """The BM25 token of a syllable as typed (accented forms carry a "~")."""
-    return syllable if syllable == fold(syllable) else "~" + syllable

@@ -143,6 +143,12 @@ def folded_syllables(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
+def token_of(syllable: str) -> str:
+    """The BM25 token of one syllable as typed (an accented form carries a "~", see
+    :func:`tokens`)."""
+    return syllable if syllable == fold(syllable) else "~" + syllable
+
+
 def tokens(text: str) -> list[str]:
     """BM25 tokens shared by index and query.
 
